@@ -1,0 +1,77 @@
+# Power-utility customer service: build, run and test from a fresh clone.
+# `make run` builds what is missing or stale, then starts every service; `make test`
+# builds what the tests need and runs the whole suite. Each step is skipped when its
+# inputs have not changed (stamps under var/stamps/).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PY311 ?= python3.11
+PY310 ?= $(shell pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.10.13/bin/python
+VENV := .venv
+RVENV := .venv-rasa
+STAMPS := var/stamps
+export PYTHONPATH := $(CURDIR)
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+CORE_SRC := $(shell find backend_core -name '*.py' -o -name '*.yml' -o -name '*.ini' | sort)
+KB_SRC := $(shell find knowledge_base nlu_data/train -type f -not -name '*.pyc' | sort)
+RASA_SRC := config.yml $(shell find bot nlu_data/train -type f -not -name '*.pyc' -not -path 'bot/tests/*' | sort)
+
+.PHONY: help build run test venvs clean eval bench
+
+help:
+	@echo "make run    build what is missing, then start every service (Ctrl-C stops them)"
+	@echo "make test   build what the tests need, then run the whole test suite"
+	@echo "make build  the set-up alone: environments, demo database, knowledge base, Rasa model"
+	@echo "make eval   NLU and knowledge-base evaluations (reports/)"
+	@echo "make bench  benchmarks (reports/)"
+
+build: venvs $(STAMPS)/core-db $(STAMPS)/kb $(STAMPS)/rasa-model
+
+venvs: $(STAMPS)/venv-app $(STAMPS)/venv-rasa
+
+$(STAMPS)/venv-app: requirements/app.txt scripts/make_venv.sh
+	scripts/make_venv.sh app $(PY311) requirements/app.txt $(VENV)
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/venv-rasa: requirements/rasa.txt scripts/make_venv.sh
+	scripts/make_venv.sh rasa $(PY310) requirements/rasa.txt $(RVENV)
+	@mkdir -p $(STAMPS) && touch $@
+
+# The demo database: migrations, then the demo customers of ../shared/spec plus generated ones.
+$(STAMPS)/core-db: $(STAMPS)/venv-app $(CORE_SRC)
+	$(VENV)/bin/python -m backend_core.seed
+	@touch $@
+
+# The knowledge base: our own encoder (trained when missing or stale), chunks, indexes.
+$(STAMPS)/kb: $(STAMPS)/venv-app $(KB_SRC)
+	$(VENV)/bin/python -m knowledge_base.build
+	@mkdir -p $(STAMPS) && touch $@
+
+# The Rasa model (models/powerdesk.tar.gz).
+$(STAMPS)/rasa-model: $(STAMPS)/venv-rasa $(RASA_SRC)
+	$(RVENV)/bin/rasa train --config config.yml --domain bot/domain --data nlu_data/train bot/data \
+	  --out models --fixed-model-name powerdesk --quiet
+	@mkdir -p $(STAMPS) && touch $@
+
+run: build
+	$(VENV)/bin/python scripts/supervise.py
+
+test: build
+	$(RVENV)/bin/rasa data validate --config config.yml --domain bot/domain --data nlu_data/train bot/data --fail-on-warnings
+	$(RVENV)/bin/rasa test core --model models/powerdesk.tar.gz --stories bot/tests \
+	  --endpoints bot/endpoints.yml --fail-on-prediction-errors --out var/rasa-test-results
+	$(VENV)/bin/python -m pytest -q tests
+
+eval: build
+	$(VENV)/bin/python -m knowledge_base.evaluate
+	$(VENV)/bin/python scripts/nlu_eval.py
+
+bench: build
+	$(VENV)/bin/python -m backend_core.bench
+	$(VENV)/bin/python -m knowledge_base.bench
+
+clean:
+	rm -rf var models $(VENV) $(RVENV)

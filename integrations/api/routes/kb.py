@@ -1,0 +1,15 @@
+"""Knowledge-base search over HTTP, the same answer as `python -m knowledge_base.search`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+from knowledge_base.search import SearchResponse, get_searcher
+
+router = APIRouter(prefix="/api/kb", tags=["knowledge base"])
+
+
+@router.get("/search", response_model=SearchResponse)
+async def search(q: str = Query("", max_length=5000), k: int = Query(3, ge=1, le=20)) -> SearchResponse:
+    return await run_in_threadpool(lambda: get_searcher().search(q, k=k))
