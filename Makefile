@@ -63,7 +63,8 @@ test: build
 	$(RVENV)/bin/rasa data validate --config config.yml --domain bot/domain --data nlu_data/train bot/data --fail-on-warnings
 	$(RVENV)/bin/rasa test core --model models/powerdesk.tar.gz --stories bot/tests \
 	  --endpoints bot/endpoints.yml --fail-on-prediction-errors --out var/rasa-test-results
-	$(VENV)/bin/python -m pytest -q tests
+	$(RVENV)/bin/python -m pytest -q -p no:cacheprovider tests/bot
+	$(VENV)/bin/python -m pytest -q tests --ignore=tests/bot
 
 eval: build
 	$(VENV)/bin/python -m knowledge_base.evaluate
