@@ -1,0 +1,78 @@
+"""Complaints: always a complaint work order, and a human agent (service_rules.yml)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import AskAction, SafeAction
+from actions.channel import say
+from actions.clock import agents_on_duty
+from actions.handoff import hand_over
+from actions.human import extract_requested_phone, validate_phone
+from actions.work_orders import create_order
+
+MAX_DETAIL = 500  # characters kept in the order; a 5,000-character rant is cut, not refused
+# "我要投诉" alone says nothing about what happened.
+_BARE_COMPLAINT = re.compile(r"我?(要|想|想要)?(投诉|举报|反映)(一下)?(你们)?|服务太差了?|[\s，。！!？?,.]")
+
+
+class ValidateComplaintForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_complaint_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        if tracker.get_slot("verified_account"):  # reachable on the registered phone
+            return [slot for slot in domain_slots if slot != "callback_phone"]
+        return domain_slots
+
+    def extract_callback_phone(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        return extract_requested_phone(tracker)
+
+    def validate_complaint_detail(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        detail = " ".join(str(value or "").split())
+        if len(_BARE_COMPLAINT.sub("", detail)) < 4:
+            return {"complaint_detail": None}  # the form then asks what happened
+        return {"complaint_detail": detail[:MAX_DETAIL]}
+
+    def validate_callback_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return validate_phone(value, dispatcher, tracker)
+
+
+class ActionSubmitComplaint(SafeAction):
+    action_name = "action_submit_complaint"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        order = create_order(
+            tracker,
+            "complain",
+            {"description": tracker.get_slot("complaint_detail") or ""},
+            contact_phone=tracker.get_slot("callback_phone"),
+        )
+        say(
+            dispatcher,
+            tracker,
+            f"您的投诉已登记，工单号{order.ticket_no}。我们会在24小时内与您联系，4个工作日内答复处理结果。",
+        )
+        events: list[EventType] = [SlotSet("complaint_detail", None), SlotSet("callback_phone", None)]
+        if agents_on_duty():
+            return events + hand_over(dispatcher, tracker, "complaint", "现在为您转接人工客服，您可以当面再说明情况，请稍候。")
+        say(dispatcher, tracker, "人工客服上班后（每天8:00起）会优先处理您的投诉。")
+        return events
+
+
+class ActionAskComplaintDetail(AskAction):
+    slot = "complaint_detail"
+    first = "很抱歉给您带来不好的体验。请您具体说说遇到了什么问题，比如时间、地点和经过，我会如实记录。"
+    again = "麻烦再具体说说发生了什么，比如哪天、在哪里、遇到了什么情况。"

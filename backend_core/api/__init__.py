@@ -1,0 +1,1 @@
+"""HTTP API of the core (FastAPI): the gateway contract over HTTP, with a service token."""

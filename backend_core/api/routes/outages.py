@@ -1,0 +1,38 @@
+"""Outages by account or address, the no-power diagnosis and outage-notice subscriptions."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+
+from backend_core.api.deps import gateway
+from backend_core.gateway.embedded import EmbeddedGateway
+from backend_core.gateway.interfaces import Outage, OutageDiagnosis, Subscription
+
+router = APIRouter(prefix="/api", tags=["outages"])
+
+
+class SubscriptionIn(BaseModel):
+    channel: str
+    target: str
+
+
+@router.get("/outages")
+def find_outages(
+    account_no: str | None = None,
+    address: str | None = None,
+    days_ahead: int = Query(14, ge=0, le=60),
+    gw: EmbeddedGateway = Depends(gateway),
+) -> list[Outage]:
+    """Current and upcoming outages for an account's supply, or for an address (text)."""
+    return gw.find_outages(account_no, address, days_ahead)
+
+
+@router.get("/accounts/{account_no}/outage-diagnosis")
+def diagnose_outage(account_no: str, gw: EmbeddedGateway = Depends(gateway)) -> OutageDiagnosis:
+    return gw.diagnose_outage(account_no)
+
+
+@router.post("/accounts/{account_no}/outage-subscriptions", status_code=201)
+def subscribe(account_no: str, body: SubscriptionIn, gw: EmbeddedGateway = Depends(gateway)) -> Subscription:
+    return gw.subscribe_outage_notice(account_no, body.channel, body.target)

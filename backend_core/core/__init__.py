@@ -1,0 +1,1 @@
+"""Process-wide plumbing of the core: settings and the business clock."""

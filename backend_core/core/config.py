@@ -1,0 +1,53 @@
+"""Settings of the core, from environment variables prefixed ``CORE_`` (pydantic-settings).
+
+| variable | default | meaning |
+|---|---|---|
+| CORE_DATABASE_URL | sqlite:///var/core.db (under the repository root) | SQLAlchemy URL; PostgreSQL works too |
+| CORE_SERVICE_TOKEN | dev-core-token | bearer token the HTTP API requires |
+| CORE_HOST / CORE_PORT | 127.0.0.1 / 8100 | where ``uvicorn`` serves the API |
+| CORE_GATEWAY | embedded | ``embedded`` (in-process) or ``http`` for :func:`make_gateway` |
+| CORE_BASE_URL | http://127.0.0.1:8100 | the API the ``http`` gateway calls |
+| CORE_TODAY | (real date) | fixed business date, for demos and tests |
+| CORE_TIMEZONE | Asia/Shanghai | local time of meters, bills and deadlines |
+| CORE_SQL_ECHO | false | log every SQL statement |
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def resolve_sqlite_path(url: str, root: Path = REPO_ROOT) -> str:
+    """Make a relative SQLite file path absolute against the repository root."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == "sqlite:///:memory:" or url.startswith("sqlite:////"):
+        return url
+    path, _, query = url.removeprefix(prefix).partition("?")
+    absolute = (root / path).resolve()
+    return f"{prefix}{absolute}" + (f"?{query}" if query else "")
+
+
+class CoreSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CORE_", extra="ignore")
+
+    database_url: str = "sqlite:///var/core.db"
+    service_token: str = "dev-core-token"
+    host: str = "127.0.0.1"
+    port: int = 8100
+    gateway: Literal["embedded", "http"] = "embedded"
+    base_url: str = "http://127.0.0.1:8100"
+    today: date | None = None
+    timezone: str = "Asia/Shanghai"
+    sql_echo: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _absolute_sqlite(cls, value: str) -> str:
+        return resolve_sqlite_path(value)

@@ -1,0 +1,192 @@
+"""The searchable index: FAISS over chunk embeddings, BM25 over jieba words, and their fusion.
+
+Fusion is a weighted sum of two scores that mean the same thing in every query, so the
+best result's score can be compared with one fixed no-answer threshold:
+- dense: cosine similarity of query and chunk (clipped at 0);
+- lexical: BM25 "query coverage", the chunk's BM25 score divided by the sum of the
+  query terms' IDFs (the score a chunk would get if it contained every query term
+  very often). A query whose words the corpus lacks scores near 0 here, whereas
+  per-query min-max normalisation would lift its best chunk to 1.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+
+from knowledge_base.chunking import Chunk
+from knowledge_base.core.config import IndexType
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+BM25_K1 = 1.2
+BM25_B = 0.75
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 96
+IVF_NPROBE = 16
+
+
+class Mode(str, Enum):
+    hybrid = "hybrid"
+    dense = "dense"
+    bm25 = "bm25"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked chunk with the scores that ranked it."""
+
+    index: int
+    score: float
+    dense: float
+    lexical: float
+
+
+def resolve_index_type(requested: IndexType, n_chunks: int, hnsw_min_chunks: int) -> IndexType:
+    if requested is not IndexType.auto:
+        return requested
+    return IndexType.hnsw if n_chunks >= hnsw_min_chunks else IndexType.flat
+
+
+def build_dense(embeddings: np.ndarray, kind: IndexType) -> faiss.Index:
+    """Inner-product index (embeddings are unit length, so scores are cosines).
+
+    flat is exact and fastest below some 10^4 chunks; HNSW gives logarithmic query time
+    for larger corpora at some build cost; IVF builds faster than HNSW and searches a
+    few clusters only (nprobe), at some recall cost.
+    """
+    n, dim = embeddings.shape
+    if kind is IndexType.hnsw:
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    elif kind is IndexType.ivf:
+        nlist = max(1, min(int(4 * math.sqrt(n)), n // 39 or 1))
+        quantizer = faiss.IndexFlatIP(dim)
+        index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        index.train(embeddings)
+        index.nprobe = min(IVF_NPROBE, nlist)
+    else:
+        index = faiss.IndexFlatIP(dim)
+    if n:
+        index.add(embeddings)
+    return index
+
+
+class LexicalIndex:
+    """BM25 (bm25s, Lucene variant) plus the IDFs needed for query-coverage normalisation."""
+
+    def __init__(self, retriever: bm25s.BM25, idf: dict[str, float], n_docs: int):
+        self.retriever = retriever
+        self.idf = idf
+        self.n_docs = n_docs
+
+    @classmethod
+    def build(cls, token_lists: list[list[str]]) -> "LexicalIndex":
+        retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B, method="lucene")
+        retriever.index([tokens or [""] for tokens in token_lists], show_progress=False)
+        df: dict[str, int] = {}
+        for tokens in token_lists:
+            for token in set(tokens):
+                df[token] = df.get(token, 0) + 1
+        n = len(token_lists)
+        idf = {t: cls._idf(n, count) for t, count in df.items()}
+        return cls(retriever, idf, n)
+
+    @staticmethod
+    def _idf(n_docs: int, df: int) -> float:
+        return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+
+    def coverage(self, query_tokens: list[str]) -> np.ndarray:
+        """Per chunk, BM25 score / sum of query-term IDFs, in [0, 1)."""
+        if not query_tokens or not self.n_docs:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        unseen = self._idf(self.n_docs, 0)  # a word no chunk has is as telling as the rarest
+        ideal = sum(self.idf.get(t, unseen) for t in query_tokens)
+        known = [t for t in query_tokens if t in self.idf]
+        if not known:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        return (self.retriever.get_scores(known) / ideal).astype(np.float32)
+
+    def save(self, directory: Path) -> None:
+        self.retriever.save(str(directory / "bm25"), show_progress=False)
+        (directory / "bm25_idf.json").write_text(json.dumps({"n_docs": self.n_docs, "idf": self.idf}))
+
+    @classmethod
+    def load(cls, directory: Path) -> "LexicalIndex":
+        retriever = bm25s.BM25.load(str(directory / "bm25"), show_progress=False, verbosity=0)
+        data = json.loads((directory / "bm25_idf.json").read_text())
+        return cls(retriever, data["idf"], data["n_docs"])
+
+
+class HybridIndex:
+    """Chunks with their embeddings, a FAISS index and a BM25 index, searched together."""
+
+    def __init__(self, chunks: list[Chunk], embeddings: np.ndarray, dense: faiss.Index, lexical: LexicalIndex):
+        self.chunks = chunks
+        self.embeddings = embeddings
+        self.dense = dense
+        self.lexical = lexical
+
+    @classmethod
+    def build(cls, chunks: list[Chunk], embeddings: np.ndarray, token_lists: list[list[str]],
+              kind: IndexType) -> "HybridIndex":
+        embeddings = np.ascontiguousarray(embeddings, dtype=np.float32)
+        return cls(chunks, embeddings, build_dense(embeddings, kind), LexicalIndex.build(token_lists))
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        with (directory / "chunks.jsonl").open("w", encoding="utf-8") as out:
+            for chunk in self.chunks:
+                out.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+        np.save(directory / "embeddings.npy", self.embeddings)
+        faiss.write_index(self.dense, str(directory / "dense.faiss"))
+        self.lexical.save(directory)
+
+    @classmethod
+    def load(cls, directory: Path) -> "HybridIndex":
+        with (directory / "chunks.jsonl").open(encoding="utf-8") as lines:
+            chunks = [Chunk(**json.loads(line)) for line in lines if line.strip()]
+        embeddings = np.load(directory / "embeddings.npy")
+        dense = faiss.read_index(str(directory / "dense.faiss"))
+        if isinstance(dense, faiss.IndexHNSW):
+            dense.hnsw.efSearch = HNSW_EF_SEARCH
+        return cls(chunks, embeddings, dense, LexicalIndex.load(directory))
+
+    def rank(self, query_vector: np.ndarray, query_tokens: list[str], *, mode: Mode, n_candidates: int,
+             dense_weight: float, bm25_weight: float) -> list[Hit]:
+        """Candidates from both retrievers, scored on both signals, best first."""
+        n = len(self.chunks)
+        if not n:
+            return []
+        coverage = self.lexical.coverage(query_tokens)
+        candidates: set[int] = set()
+        if mode is not Mode.bm25:
+            _, ids = self.dense.search(query_vector.reshape(1, -1), min(n_candidates, n))
+            candidates.update(int(i) for i in ids[0] if i >= 0)
+        if mode is not Mode.dense:
+            top = min(n_candidates, n)
+            candidates.update(int(i) for i in np.argpartition(-coverage, top - 1)[:top] if coverage[i] > 0)
+        if not candidates:
+            return []
+        ids = np.fromiter(candidates, dtype=np.int64)
+        cosines = np.clip(self.embeddings[ids] @ query_vector, 0.0, 1.0)
+        lexical = coverage[ids]
+        if mode is Mode.dense:
+            scores = cosines
+        elif mode is Mode.bm25:
+            scores = lexical
+        else:
+            total = (dense_weight + bm25_weight) or 1.0
+            scores = (dense_weight * cosines + bm25_weight * lexical) / total
+        order = np.lexsort((ids, -scores))  # ties broken by chunk order, for stable output
+        return [Hit(int(ids[i]), float(scores[i]), float(cosines[i]), float(lexical[i])) for i in order]

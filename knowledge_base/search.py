@@ -1,0 +1,178 @@
+"""Search the built index (`python -m knowledge_base.search "问题" --k 3 --json`).
+
+The output, `{"answerable": bool, "results": [{"doc_id", "title", "section", "text",
+"score"}]}`, is the contract of the hub's GET /api/kb/search. `answerable` is false when
+the best score is below the calibrated no-answer threshold, and for input that is no
+question at all (empty, a paste of thousands of characters, emoji, binary noise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel
+
+from knowledge_base import encoder as _encoder
+from knowledge_base.calibrate import read_threshold
+from knowledge_base.core.config import KBSettings, get_settings
+from knowledge_base.index import HybridIndex, Mode
+from knowledge_base.ingest import INDEX_SUBDIR, read_manifest
+from knowledge_base.segment import has_content, normalise, tokenize
+
+DEFAULT_THRESHOLD = 0.35  # used only before a calibration has been written
+
+
+class SearchResult(BaseModel):
+    doc_id: str
+    title: str
+    section: str
+    text: str
+    score: float
+
+
+class SearchResponse(BaseModel):
+    answerable: bool
+    results: list[SearchResult]
+
+
+class IndexNotBuiltError(RuntimeError):
+    """The index is missing or was built with another encoder than the configured one."""
+
+
+class Searcher:
+    """A loaded index plus its encoder; thread-safe for concurrent searches."""
+
+    def __init__(self, settings: KBSettings):
+        self.settings = settings
+        manifest = read_manifest(settings.index_dir)
+        index_dir = settings.index_dir / INDEX_SUBDIR
+        if not manifest or not index_dir.is_dir():
+            raise IndexNotBuiltError(f"no index in {settings.index_dir}: run `python -m knowledge_base.build`")
+        if manifest["recipe"]["encoder"] != _encoder.fingerprint(settings.encoder_path):
+            raise IndexNotBuiltError(
+                f"the index in {settings.index_dir} was built with another encoder than {settings.encoder_path}: "
+                "run `python -m knowledge_base.build`"
+            )
+        self.model = _encoder.load_encoder(settings.encoder_path)
+        self.index = HybridIndex.load(index_dir)
+        calibrated = read_threshold(settings, manifest)
+        if settings.no_answer_threshold is not None:
+            self.threshold = settings.no_answer_threshold
+        else:
+            self.threshold = calibrated if calibrated is not None else DEFAULT_THRESHOLD
+        self._lock = threading.Lock()
+        self._embed_cached = lru_cache(maxsize=1024)(self._embed)
+
+    def _embed(self, text: str):
+        with self._lock:  # torch inference from several threads at once only slows each down
+            return _encoder.embed(self.model, [text])[0]
+
+    def query_text(self, question: str) -> str | None:
+        """The normalised question, or None when there is nothing to search for."""
+        text = normalise(question)
+        if len(text) > self.settings.max_query_chars or not has_content(text):
+            return None
+        return text
+
+    def rank(self, question: str, *, k: int = 3, mode: Mode = Mode.hybrid) -> list[tuple[SearchResult, float, float]]:
+        """Best chunk per section, best first, with its dense and lexical scores."""
+        text = self.query_text(question)
+        if text is None or k < 1:
+            return []
+        hits = self.index.rank(
+            self._embed_cached(text), tokenize(text), mode=mode, n_candidates=max(self.settings.candidates, k),
+            dense_weight=self.settings.dense_weight, bm25_weight=self.settings.bm25_weight,
+        )
+        ranked: list[tuple[SearchResult, float, float]] = []
+        sections: set[tuple[str, str]] = set()
+        for hit in hits:
+            chunk = self.index.chunks[hit.index]
+            if (chunk.doc_id, chunk.section) in sections:
+                continue
+            sections.add((chunk.doc_id, chunk.section))
+            result = SearchResult(doc_id=chunk.doc_id, title=chunk.title, section=chunk.section,
+                                  text=chunk.text, score=round(hit.score, 4))
+            ranked.append((result, hit.dense, hit.lexical))
+            if len(ranked) == k:
+                break
+        return ranked
+
+    def search(self, question: str, k: int = 3) -> SearchResponse:
+        """The answer to one question; never raises on odd input."""
+        results = [r for r, _, _ in self.rank(question if isinstance(question, str) else "", k=k)]
+        answerable = bool(results) and results[0].score >= self.threshold
+        return SearchResponse(answerable=answerable, results=results)
+
+
+_searcher: Searcher | None = None
+_searcher_lock = threading.Lock()
+
+
+def get_searcher() -> Searcher:
+    """The process-wide searcher, loaded on first use (a second or two), then shared."""
+    global _searcher
+    if _searcher is None:
+        with _searcher_lock:
+            if _searcher is None:
+                _searcher = Searcher(get_settings())
+    return _searcher
+
+
+def reset_searcher() -> None:
+    """Forget the loaded searcher (after a rebuild, or in tests that change settings)."""
+    global _searcher
+    with _searcher_lock:
+        _searcher = None
+
+
+def _read_stdin_lines() -> list[str]:
+    data = sys.stdin.buffer.read()
+    return data.decode("utf-8", errors="replace").splitlines()
+
+
+def _emit(response: SearchResponse, *, pretty: bool) -> None:
+    payload: dict[str, Any] = response.model_dump()
+    print(json.dumps(payload, ensure_ascii=False, indent=2 if pretty else None), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Search the knowledge base.")
+    parser.add_argument("question", nargs="?", help="the question (omit with --jsonl)")
+    parser.add_argument("--k", type=int, default=3, help="number of results (default 3)")
+    parser.add_argument("--json", action="store_true", help="one JSON object (the /api/kb/search body)")
+    parser.add_argument("--jsonl", action="store_true", help="questions from stdin, one per line; JSON lines out")
+    args = parser.parse_args(argv)
+    if args.question is None and not args.jsonl:
+        parser.error("give a question, or --jsonl with questions on stdin")
+    try:
+        searcher = get_searcher()
+    except (IndexNotBuiltError, _encoder.EncoderMissingError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    k = max(0, args.k)
+    if args.jsonl:
+        for line in _read_stdin_lines():
+            _emit(searcher.search(line, k), pretty=False)
+        return 0
+    response = searcher.search(args.question, k)
+    if args.json:
+        _emit(response, pretty=False)
+        return 0
+    _print_human(response)
+    return 0
+
+
+def _print_human(response: SearchResponse) -> None:
+    print("可以回答" if response.answerable else "知识库中没有可靠答案")
+    for rank, result in enumerate(response.results, 1):
+        print(f"\n{rank}. 《{result.title}》 {result.section}  (score {result.score})")
+        print(result.text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

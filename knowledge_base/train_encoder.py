@@ -1,0 +1,298 @@
+"""Train the knowledge base's own Chinese sentence encoder (`python -m knowledge_base.train_encoder`).
+
+No pretrained Chinese model can be downloaded here, so a small BERT is trained from
+scratch: a character-level WordPiece vocabulary built from our own texts, a fresh
+BertConfig, mean pooling, and MultipleNegativesRankingLoss on (question, passage)
+pairs from the train question files plus paraphrase pairs from the NLU intents.
+Training is deterministic (fixed seeds, deterministic kernels, fixed batch order), and
+the result is stamped with a hash of everything it was trained on, so a build retrains
+only when that hash changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from knowledge_base import encoder as _encoder  # sets the offline environment first
+from knowledge_base.chunking import Chunk, chunk_document
+from knowledge_base.core.config import KBSettings, get_settings
+from knowledge_base.documents import document_paths, load_documents
+from knowledge_base.training_data import (
+    Pair,
+    is_calibration_question,
+    load_train_questions,
+    nlu_paraphrase_groups,
+    paraphrase_pairs,
+    question_pairs,
+    train_question_files,
+)
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from sentence_transformers import SentenceTransformer  # noqa: E402
+from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss  # noqa: E402
+from sentence_transformers.sentence_transformer.modules import Pooling, Transformer  # noqa: E402
+from tokenizers import Tokenizer, decoders, normalizers, pre_tokenizers, processors, trainers  # noqa: E402
+from tokenizers.models import WordPiece  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+from transformers import BertConfig, BertModel, PreTrainedTokenizerFast  # noqa: E402
+
+# Bump when the training procedure changes in a way the data hash cannot see.
+TRAINING_VERSION = 1
+SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    hidden_size: int = 256
+    num_layers: int = 4
+    num_heads: int = 4
+    intermediate_size: int = 1024
+    max_seq_length: int = 128
+    batch_size: int = 64
+    epochs: int = 4
+    learning_rate: float = 5e-4
+    warmup_ratio: float = 0.1
+    scale: float = 20.0
+    seed: int = 20260101
+    max_steps: int | None = None  # tests cut training short
+    threads: int = 2
+
+
+@dataclass(frozen=True)
+class TrainingInputs:
+    pairs: list[Pair]
+    vocabulary_texts: list[str]
+    data_hash: str
+
+
+def _hash_files(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def training_inputs(settings: KBSettings, config: TrainConfig) -> TrainingInputs:
+    """Pairs and vocabulary texts, plus one hash over everything that shapes the encoder."""
+    documents = load_documents(settings.documents_dir)
+    chunks: list[Chunk] = [
+        c for d in documents for c in chunk_document(d, settings.chunk_chars, settings.overlap_chars)
+    ]
+    questions = [q for q in load_train_questions(settings.questions_dir) if not is_calibration_question(q)]
+    groups = nlu_paraphrase_groups(settings.nlu_dir)
+    pairs = question_pairs(questions, chunks) + paraphrase_pairs(groups)
+    texts = [c.search_text for c in chunks] + [q.question for q in questions]
+    texts += [e for examples in groups.values() for e in examples]
+    sources = document_paths(settings.documents_dir) + train_question_files(settings.questions_dir)
+    sources += sorted(settings.nlu_dir.glob("*.yml"))
+    recipe = {
+        "version": TRAINING_VERSION,
+        "config": asdict(config),
+        "chunking": [settings.chunk_chars, settings.overlap_chars],
+    }
+    digest = hashlib.sha256((json.dumps(recipe, sort_keys=True) + _hash_files(sources)).encode()).hexdigest()
+    return TrainingInputs(pairs, texts, digest)
+
+
+def build_tokenizer(texts: list[str], max_length: int) -> PreTrainedTokenizerFast:
+    """Character-level WordPiece: every Chinese character is its own token (BERT's CJK
+    handling), every character seen in our texts is in the vocabulary, and Latin letters
+    and digits get a few hundred word pieces (95598, kWh, App)."""
+    tokenizer = Tokenizer(WordPiece(unk_token="[UNK]"))
+    tokenizer.normalizer = normalizers.Sequence(
+        [normalizers.NFKC(), normalizers.BertNormalizer(handle_chinese_chars=True, lowercase=True)]
+    )
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tokenizer.decoder = decoders.WordPiece()
+    alphabet = sorted({ch for text in texts for ch in text.lower() if not ch.isspace()})
+    alphabet += list("abcdefghijklmnopqrstuvwxyz0123456789")
+    trainer = trainers.WordPieceTrainer(
+        vocab_size=len(alphabet) + len(SPECIAL_TOKENS) + 300,
+        min_frequency=3,
+        special_tokens=SPECIAL_TOKENS,
+        initial_alphabet=alphabet,
+        limit_alphabet=len(alphabet) + 64,
+        show_progress=False,
+    )
+    tokenizer.train_from_iterator(texts, trainer)
+    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B [SEP]", special_tokens=[("[CLS]", cls), ("[SEP]", sep)]
+    )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
+        model_max_length=max_length,
+    )
+
+
+def init_model(texts: list[str], config: TrainConfig) -> SentenceTransformer:
+    """A freshly initialised BERT with our vocabulary, wrapped as a mean-pooling sentence encoder."""
+    tokenizer = build_tokenizer(texts, config.max_seq_length)
+    bert_config = BertConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=config.hidden_size,
+        num_hidden_layers=config.num_layers,
+        num_attention_heads=config.num_heads,
+        intermediate_size=config.intermediate_size,
+        max_position_embeddings=config.max_seq_length + 2,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        BertModel(bert_config).save_pretrained(scratch)
+        tokenizer.save_pretrained(scratch)
+        transformer = Transformer(scratch, max_seq_length=config.max_seq_length)
+    pooling = Pooling(config.hidden_size, pooling_mode="mean")
+    return SentenceTransformer(modules=[transformer, pooling], device="cpu")
+
+
+def make_batches(pairs: list[Pair], batch_size: int, rng: random.Random) -> list[list[Pair]]:
+    """Shuffled batches where no two pairs share a group or a text (in-batch negatives
+    must really be negatives). Question pairs and paraphrase pairs are batched apart, so
+    the short paraphrases are not padded to passage length."""
+    batches: list[list[Pair]] = []
+    for kind in (True, False):
+        queue = [p for p in pairs if p.group.startswith("intent:") is kind]
+        rng.shuffle(queue)
+        while queue:
+            batch: list[Pair] = []
+            seen: set[str] = set()
+            rest: list[Pair] = []
+            for pair in queue:
+                keys = {pair.group, pair.anchor, pair.positive}
+                if len(batch) < batch_size and not keys & seen:
+                    batch.append(pair)
+                    seen |= keys
+                else:
+                    rest.append(pair)
+            if len(batch) > 1:
+                batches.append(batch)
+            queue = rest if len(batch) > 1 else []
+    rng.shuffle(batches)
+    return batches
+
+
+def _seed_everything(seed: int, threads: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def train(inputs: TrainingInputs, config: TrainConfig, *, progress: bool = True) -> tuple[SentenceTransformer, dict]:
+    """Train a fresh encoder; returns it with a summary (steps, loss, seconds)."""
+    _seed_everything(config.seed, config.threads)
+    started = time.perf_counter()
+    model = init_model(inputs.vocabulary_texts, config)
+    loss_fn = MultipleNegativesRankingLoss(model, scale=config.scale)
+    rng = random.Random(config.seed)
+    epochs = [make_batches(inputs.pairs, config.batch_size, rng) for _ in range(config.epochs)]
+    total = sum(map(len, epochs))
+    if config.max_steps is not None:
+        total = min(total, config.max_steps)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=0.01)
+    warmup = max(1, int(total * config.warmup_ratio))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup)))
+    )
+    model.train()
+    losses: list[float] = []
+    bar = tqdm(total=total, desc="training encoder", unit="step", disable=not progress, file=sys.stderr)
+    for batch in (b for epoch in epochs for b in epoch):
+        if len(losses) == total:
+            break
+        anchors = model.preprocess([p.anchor for p in batch])
+        positives = model.preprocess([p.positive for p in batch])
+        loss = loss_fn([anchors, positives], None)
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        schedule.step()
+        losses.append(loss.item())
+        bar.update()
+        bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
+    bar.close()
+    model.eval()
+    summary = {
+        "steps": len(losses),
+        "pairs": len(inputs.pairs),
+        "final_loss": round(float(np.mean(losses[-20:])), 4) if losses else None,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    return model, summary
+
+
+def read_training_manifest(path: Path) -> dict | None:
+    manifest = path / _encoder.TRAINING_MANIFEST
+    return json.loads(manifest.read_text()) if manifest.is_file() else None
+
+
+def needs_training(settings: KBSettings, inputs: TrainingInputs) -> bool:
+    """Train when the encoder directory is empty or was trained by us on other data.
+    A foreign model (KB_ENCODER_PATH at, say, a bge-small-zh) is never overwritten."""
+    path = settings.encoder_path
+    if not _encoder.is_encoder_dir(path):
+        return True
+    manifest = read_training_manifest(path)
+    return manifest is not None and manifest.get("data_hash") != inputs.data_hash
+
+
+def save(model: SentenceTransformer, path: Path, inputs: TrainingInputs, config: TrainConfig, summary: dict) -> None:
+    """Write to a sibling directory and swap it in, so a crash never leaves half a model."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}-", dir=path.parent))
+    model.save(str(staging))
+    manifest = {"data_hash": inputs.data_hash, "config": asdict(config), **summary}
+    (staging / _encoder.TRAINING_MANIFEST).write_text(json.dumps(manifest, indent=2))
+    if path.exists():
+        shutil.rmtree(path)
+    staging.rename(path)
+
+
+def ensure_encoder(settings: KBSettings, config: TrainConfig = TrainConfig(), *, force: bool = False,
+                   progress: bool = True) -> dict | None:
+    """Train and save the encoder if it is missing or stale; the summary, or None if up to date."""
+    inputs = training_inputs(settings, config)
+    if not force and not needs_training(settings, inputs):
+        return None
+    if force and _encoder.is_encoder_dir(settings.encoder_path) and read_training_manifest(settings.encoder_path) is None:
+        raise SystemExit(f"{settings.encoder_path} holds a model this project did not train; not overwriting it")
+    model, summary = train(inputs, config, progress=progress)
+    save(model, settings.encoder_path, inputs, config, summary)
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--force", action="store_true", help="retrain even if the encoder is up to date")
+    parser.add_argument("--epochs", type=int, default=TrainConfig.epochs)
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    summary = ensure_encoder(settings, TrainConfig(epochs=args.epochs), force=args.force)
+    if summary is None:
+        print(f"encoder up to date: {settings.encoder_path}")
+    else:
+        print(f"encoder trained in {summary['seconds']} s ({summary['steps']} steps, "
+              f"loss {summary['final_loss']}): {settings.encoder_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

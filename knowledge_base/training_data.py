@@ -1,0 +1,103 @@
+"""Training material for the encoder: question files and the NLU paraphrase groups.
+
+Only the train question files are read here; the eval files are for measurement alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from knowledge_base.chunking import Chunk
+
+_ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+_LIST_ITEM = re.compile(r"^\s*-\s+(.*)$")
+# Intents whose examples do not mean the same thing: `inform` carries arbitrary values,
+# `out_of_scope` gathers unrelated requests (flights, shares, weather).
+NOT_PARAPHRASES = frozenset({"inform", "out_of_scope"})
+
+
+@dataclass(frozen=True)
+class Question:
+    doc_id: str
+    section: str
+    question: str
+
+
+@dataclass(frozen=True)
+class Pair:
+    """An (anchor, positive) training pair; pairs of one group must not share a batch,
+    or the loss would push apart two texts that mean the same thing."""
+
+    anchor: str
+    positive: str
+    group: str
+
+
+def load_questions(path: Path) -> list[Question]:
+    questions = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            questions.append(Question(row["doc_id"], row["section"], row["question"]))
+    return questions
+
+
+def train_question_files(questions_dir: Path) -> list[Path]:
+    return sorted(questions_dir.glob("train_*.jsonl"))
+
+
+def load_train_questions(questions_dir: Path) -> list[Question]:
+    return [q for path in train_question_files(questions_dir) for q in load_questions(path)]
+
+
+def is_calibration_question(question: Question) -> bool:
+    """About one train question in six is held out of encoder training, so that the
+    no-answer threshold is calibrated on scores of questions the encoder has not seen."""
+    return hashlib.sha1(question.question.encode()).digest()[0] % 6 == 0
+
+
+def strip_entity_markup(example: str) -> str:
+    """`[3300012345](account_no)` -> `3300012345`."""
+    return _ENTITY_MARKUP.sub(r"\1", example).strip()
+
+
+def nlu_paraphrase_groups(nlu_dir: Path) -> dict[str, list[str]]:
+    """Examples of each intent (Rasa YAML), which are paraphrases of one another."""
+    groups: dict[str, list[str]] = {}
+    for path in sorted(nlu_dir.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for item in data.get("nlu") or []:
+            if not isinstance(item, dict) or item.get("intent") in (None, *NOT_PARAPHRASES):
+                continue
+            lines = str(item.get("examples") or "").splitlines()
+            examples = [strip_entity_markup(m.group(1)) for m in map(_LIST_ITEM.match, lines) if m]
+            groups.setdefault(str(item["intent"]), []).extend(e for e in examples if e)
+    return groups
+
+
+def question_pairs(questions: Iterable[Question], chunks: list[Chunk]) -> list[Pair]:
+    """A question paired with every chunk of the section it is answered in."""
+    by_section: dict[tuple[str, str], list[Chunk]] = {}
+    for chunk in chunks:
+        by_section.setdefault((chunk.doc_id, chunk.section), []).append(chunk)
+    return [
+        Pair(q.question, chunk.search_text, f"{q.doc_id}#{q.section}")
+        for q in questions
+        for chunk in by_section.get((q.doc_id, q.section), [])
+    ]
+
+
+def paraphrase_pairs(groups: dict[str, list[str]]) -> list[Pair]:
+    """Each example paired with the next one of its intent (a chain covers the group)."""
+    pairs = []
+    for intent, examples in sorted(groups.items()):
+        unique = list(dict.fromkeys(examples))
+        pairs.extend(Pair(a, b, f"intent:{intent}") for a, b in zip(unique, unique[1:]))
+    return pairs

@@ -1,0 +1,261 @@
+"""Evaluate the NLU model on the held-out split (nlu_data/test, never trained on).
+
+    .venv-rasa/bin/python scripts/nlu_eval.py                  # train config.yml, evaluate
+    .venv-rasa/bin/python scripts/nlu_eval.py --model models/powerdesk.tar.gz
+    .venv-rasa/bin/python scripts/nlu_eval.py --compare bot/configs/baseline.yml config.yml
+
+The first two write reports/nlu_eval.md and .json: intent accuracy, macro-F1, per-intent
+F1 (worst first), per-entity precision/recall/F1 and the most confused intent pairs.
+--compare trains every config on nlu_data/train and writes the comparison table to
+reports/nlu_pipelines.md (between its table markers, so the notes around it stay).
+
+Entities count as found only with the exact span and label, after the model's own
+reconciliation: what the dialogue receives. Run from the 3.11 venv it re-executes
+itself with .venv-rasa's Python, where Rasa lives.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any, Iterable
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+
+try:
+    import rasa  # noqa: F401
+except ImportError:  # the app venv (make eval): hand over to the Rasa venv
+    os.execv(str(RASA_PYTHON), [str(RASA_PYTHON), __file__, *sys.argv[1:]])
+
+# Timings must measure training, not a cache hit of an earlier run.
+os.environ.setdefault("RASA_MAX_CACHE_SIZE", "0")
+os.chdir(ROOT)
+sys.path.insert(0, str(ROOT))
+
+from rasa.core.agent import Agent  # noqa: E402
+from rasa.model_training import train_nlu  # noqa: E402
+from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402
+
+FALLBACK_INTENT = "nlu_fallback"
+# Entities with a fixed format; the project's goal is F1 >= 0.97 for each.
+KEY_ENTITIES = ["account_no", "phone", "phone_last4", "ticket_no", "period", "amount"]
+GOAL = 0.97
+TABLE_START, TABLE_END = "<!-- table:start -->", "<!-- table:end -->"
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
+
+
+def train(config: Path, data: Path, out_dir: Path) -> tuple[Path, float]:
+    started = time.monotonic()
+    model = train_nlu(str(config), str(data), str(out_dir), fixed_model_name=config.stem)
+    if model is None:
+        raise SystemExit(f"training with {config} failed")
+    return Path(model), time.monotonic() - started
+
+
+def predict(model: Path, texts: list[str]) -> list[dict[str, Any]]:
+    agent = Agent.load(str(model))
+
+    async def parse_all() -> list[dict[str, Any]]:
+        return [await agent.parse_message(text) for text in texts]
+
+    return asyncio.run(parse_all())
+
+
+def top_intent(parse: dict[str, Any]) -> str:
+    """The classifier's best intent, looking through the fallback."""
+    for candidate in parse.get("intent_ranking") or [parse["intent"]]:
+        if candidate["name"] != FALLBACK_INTENT:
+            return candidate["name"]
+    return FALLBACK_INTENT
+
+
+def evaluate(model: Path, test_dir: Path) -> dict[str, Any]:
+    examples = [m for m in load_data(str(test_dir)).training_examples if m.get("intent")]
+    parses = predict(model, [m.get("text") for m in examples])
+
+    intent_counts: dict[str, Counter] = defaultdict(Counter)
+    confusions: Counter = Counter()
+    entity_counts: dict[str, Counter] = defaultdict(Counter)
+    errors: list[dict[str, Any]] = []
+    correct_top = correct_final = fallbacks = 0
+    for message, parse in zip(examples, parses):
+        gold, predicted, final = message.get("intent"), top_intent(parse), parse["intent"]["name"]
+        fallbacks += final == FALLBACK_INTENT
+        correct_final += final == gold
+        if predicted == gold:
+            correct_top += 1
+            intent_counts[gold]["tp"] += 1
+        else:
+            intent_counts[gold]["fn"] += 1
+            intent_counts[predicted]["fp"] += 1
+            confusions[(gold, predicted)] += 1
+
+        gold_entities = {(e["start"], e["end"], e["entity"]) for e in message.get("entities") or []}
+        found = {(e["start"], e["end"], e["entity"]) for e in parse.get("entities") or []}
+        for _, _, label in gold_entities & found:
+            entity_counts[label]["tp"] += 1
+        for _, _, label in found - gold_entities:
+            entity_counts[label]["fp"] += 1
+        for _, _, label in gold_entities - found:
+            entity_counts[label]["fn"] += 1
+        if predicted != gold or gold_entities != found:
+            text = message.get("text")
+            errors.append(
+                {
+                    "text": text,
+                    "intent": gold,
+                    "predicted": predicted,
+                    "confidence": round(parse["intent_ranking"][0]["confidence"], 3)
+                    if parse.get("intent_ranking") else None,
+                    "missed": sorted(f"{text[s:e]}({l})" for s, e, l in gold_entities - found),
+                    "spurious": sorted(f"{text[s:e]}({l})" for s, e, l in found - gold_entities),
+                }
+            )
+
+    per_intent = {
+        intent: prf(c["tp"], c["fp"], c["fn"])
+        for intent, c in intent_counts.items() if c["tp"] + c["fn"]
+    }
+    per_entity = {label: prf(c["tp"], c["fp"], c["fn"]) for label, c in sorted(entity_counts.items())}
+    totals = Counter()
+    for c in entity_counts.values():
+        totals.update(c)
+    n = len(examples)
+    return {
+        "model": str(model),
+        "examples": n,
+        "intent_accuracy": correct_top / n,
+        "intent_accuracy_with_fallback": correct_final / n,
+        "fallback_rate": fallbacks / n,
+        "intent_macro_f1": sum(m["f1"] for m in per_intent.values()) / len(per_intent),
+        "per_intent": dict(sorted(per_intent.items(), key=lambda kv: (kv[1]["f1"], kv[0]))),
+        "entities_micro": prf(totals["tp"], totals["fp"], totals["fn"]),
+        "per_entity": per_entity,
+        "confused_pairs": [
+            {"intent": g, "predicted": p, "count": k} for (g, p), k in confusions.most_common(15)
+        ],
+        "errors": errors,
+    }
+
+
+def _f(x: float) -> str:
+    return f"{x:.3f}"
+
+
+def render(result: dict[str, Any]) -> str:
+    key = [e for e in KEY_ENTITIES if e in result["per_entity"]]
+    below = [e for e in key if result["per_entity"][e]["f1"] < GOAL]
+    lines = [
+        "# NLU evaluation on the held-out split",
+        "",
+        f"Model `{result['model']}`, {result['examples']} test messages (nlu_data/test), "
+        f"written by `scripts/nlu_eval.py`.",
+        "",
+        f"- intent accuracy: **{_f(result['intent_accuracy'])}** (classifier's top intent); "
+        f"{_f(result['intent_accuracy_with_fallback'])} counting nlu_fallback as wrong "
+        f"(fallback on {_f(result['fallback_rate'])} of messages)",
+        f"- intent macro-F1: **{_f(result['intent_macro_f1'])}**",
+        f"- entities (exact span and label, micro): F1 **{_f(result['entities_micro']['f1'])}**",
+        f"- goal (intent accuracy and key-entity F1 >= {GOAL}): "
+        + ("met" if result["intent_accuracy"] >= GOAL and not below
+           else "not met" + (f" for {', '.join(below)}" if below else "")),
+    ]
+    if "train_seconds" in result:
+        lines.append(f"- NLU training time: {result['train_seconds']:.0f} s")
+    lines += ["", "## Entities", "", "| entity | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    for label, m in result["per_entity"].items():
+        lines.append(f"| {label} | {_f(m['precision'])} | {_f(m['recall'])} | {_f(m['f1'])} | {m['support']} |")
+    lines += ["", "## Intents (worst first)", "", "| intent | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    for intent, m in result["per_intent"].items():
+        lines.append(f"| {intent} | {_f(m['precision'])} | {_f(m['recall'])} | {_f(m['f1'])} | {m['support']} |")
+    lines += ["", "## Most confused intent pairs", "", "| intent | predicted as | count |", "|---|---|---|"]
+    lines += [f"| {c['intent']} | {c['predicted']} | {c['count']} |" for c in result["confused_pairs"]]
+    lines += ["", "## Errors", "", "| text | intent | predicted | missed entities | spurious entities |", "|---|---|---|---|---|"]
+    for e in result["errors"]:
+        predicted = e["predicted"] if e["predicted"] != e["intent"] else ""
+        lines.append(
+            f"| {e['text']} | {e['intent']} | {predicted} | {', '.join(e['missed'])} | {', '.join(e['spurious'])} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def comparison_table(rows: Iterable[tuple[str, dict[str, Any]]]) -> str:
+    header = ["pipeline", "intent acc", "macro-F1", "entity F1", *KEY_ENTITIES, "address", "person_name", "train s"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for name, r in rows:
+        ents = r["per_entity"]
+        cells = [
+            f"`{name}`",
+            _f(r["intent_accuracy"]),
+            _f(r["intent_macro_f1"]),
+            _f(r["entities_micro"]["f1"]),
+            *(_f(ents[e]["f1"]) if e in ents else "-" for e in [*KEY_ENTITIES, "address", "person_name"]),
+            f"{r['train_seconds']:.0f}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def write_comparison(path: Path, table: str) -> None:
+    block = f"{TABLE_START}\n{table}\n{TABLE_END}"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# NLU pipeline comparison\n\n" + block + "\n"
+    head, _, rest = text.partition(TABLE_START)
+    _, _, tail = rest.partition(TABLE_END)
+    path.write_text(head + block + tail, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, help="evaluate this model instead of training one")
+    parser.add_argument("--config", type=Path, default=Path("config.yml"))
+    parser.add_argument("--compare", type=Path, nargs="+", metavar="CONFIG")
+    parser.add_argument("--train", type=Path, default=Path("nlu_data/train"))
+    parser.add_argument("--test", type=Path, default=Path("nlu_data/test"))
+    parser.add_argument("--reports", type=Path, default=Path("reports"))
+    args = parser.parse_args()
+    args.reports.mkdir(parents=True, exist_ok=True)
+
+    with tempfile.TemporaryDirectory(prefix="nlu_eval_") as tmp:
+        if args.compare:
+            rows = []
+            for config in args.compare:
+                model, seconds = train(config, args.train, Path(tmp))
+                result = evaluate(model, args.test) | {"model": str(config), "train_seconds": seconds}
+                (args.reports / f"nlu_eval_{config.stem}.json").write_text(
+                    json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8"
+                )
+                rows.append((str(config), result))
+                print(comparison_table(rows), flush=True)
+            write_comparison(args.reports / "nlu_pipelines.md", comparison_table(rows))
+            return
+
+        if args.model:
+            result = evaluate(args.model, args.test)
+        else:
+            model, seconds = train(args.config, args.train, Path(tmp))
+            result = evaluate(model, args.test) | {
+                "model": f"{args.config}, trained on {args.train}",
+                "train_seconds": seconds,
+            }
+    report = render(result)
+    (args.reports / "nlu_eval.md").write_text(report, encoding="utf-8")
+    (args.reports / "nlu_eval.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(report.split("\n## Errors")[0])
+
+
+if __name__ == "__main__":
+    main()
