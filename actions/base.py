@@ -37,14 +37,21 @@ def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message or {}).get("text") or ""
 
 
-def slot_touched_this_turn(tracker: Tracker, slot: str) -> bool:
-    """Whether ``slot`` was set or cleared since the customer's latest message."""
+def asked_again(tracker: Tracker, slot: str) -> bool:
+    """Whether the customer's latest message was an answer for ``slot`` that did not do.
+
+    True when the slot was set or cleared since that message, unless the form only
+    started with it (a bare "我要投诉" is the request, not a poor answer).
+    """
+    touched = False
     for event in reversed(tracker.events):
         if event.get("event") == "user":
+            return touched
+        if event.get("event") == "active_loop" and event.get("name"):
             return False
         if event.get("event") == "slot" and event.get("name") == slot:
-            return True
-    return False
+            touched = True
+    return touched
 
 
 def extract_answer(tracker: Tracker, slot: str, parse: Callable[[str], str | None]) -> dict[str, Any]:
@@ -96,13 +103,17 @@ class SafeAction(Action, ABC):
 class AskAction(SafeAction, ABC):
     """A form's question for one slot, worded differently when it is asked again."""
 
-    slot: ClassVar[str]
     first: ClassVar[str]
     again: ClassVar[str]
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot asked for (a class attribute in each subclass)."""
 
     def name(self) -> str:
         return f"action_ask_{self.slot}"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        say(dispatcher, tracker, self.again if slot_touched_this_turn(tracker, self.slot) else self.first)
+        say(dispatcher, tracker, self.again if asked_again(tracker, self.slot) else self.first)
         return []

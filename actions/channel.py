@@ -55,7 +55,7 @@ def for_voice(text: str, buttons: Sequence[Button] = ()) -> str:
     text = _MD_MARKS.sub("", text).replace("*", "")
     text = "".join(c for c in text if not _is_emoji(c))
     text = _LONG_NUMBER.sub(_spell, text)
-    text = _BULLET.sub("", text).replace("×", "乘以").replace("元/度", "元每度")
+    text = _BULLET.sub("", text).replace("×", "乘以").replace("元/度", "元每度").replace(" = ", "，共")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     spoken = "".join(line if line[-1] in "。！？，；：" else line + "。" for line in lines)
     if buttons:

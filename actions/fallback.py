@@ -8,6 +8,8 @@ failing that, hands the conversation to an agent (reason ``fallback``).
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -19,7 +21,8 @@ from actions.handoff import hand_over
 from actions.knowledge import cite, search
 
 ACTION_NAME = "action_handle_fallback"
-MIN_CONFIDENCE = 0.05  # below this an intent is noise, not a suggestion
+MIN_CONFIDENCE = 0.15  # below this an intent is noise, not a suggestion
+_WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]")  # emoji or stray symbols suggest nothing
 # What the customer would have meant, as a button label.
 TOPICS = {
     "query_bill": "查询电费账单",
@@ -61,6 +64,8 @@ TOPICS = {
 
 def suggestions(tracker: Tracker, count: int = 2) -> list[tuple[str, str]]:
     """(label, payload) for the likeliest topics NLU saw in the latest message."""
+    if not _WORDS.search(latest_text(tracker)):
+        return []
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
     found = []
     for entry in ranking:

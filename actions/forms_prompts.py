@@ -8,6 +8,7 @@ phone) and so that the summary can be built from the values collected.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,7 +16,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.channel import Button, say
+from actions.channel import Button, channel_of, say
 from actions.identity import verified_for
 from actions.service_catalog import FORMS, task_for_form
 from actions.service_text import DOCUMENT_HELP, SAFETY_ADVICE, summary_lines
@@ -54,24 +55,32 @@ PROMPTS: dict[str, tuple[str, tuple[Button, ...]]] = {
 }
 
 
-class AskForSlot(Action):
+class AskForSlot(Action, ABC):
     """One question of PROMPTS; the subclasses below differ only in ``key``."""
 
-    key: str
+    @property
+    @abstractmethod
+    def key(self) -> str:
+        """The PROMPTS entry this action asks."""
 
     def name(self) -> str:
         return f"action_ask_{self.key}"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text, buttons = PROMPTS[self.key]
         say(dispatcher, tracker, text, buttons)
         return []
 
 
-# rasa-sdk registers every Action subclass that exists when the package is imported.
-ASK_ACTIONS: list[type[AskForSlot]] = [
-    type(f"AskFor_{key}", (AskForSlot,), {"key": key}) for key in PROMPTS
-]
+def _ask_action(key: str) -> type[AskForSlot]:
+    """A named class of this module: rasa-sdk registers it, and Sanic's worker
+    processes find it again by module and name when they unpickle the server."""
+    cls = type(f"AskFor_{key}", (AskForSlot,), {"key": key, "__module__": __name__})
+    globals()[cls.__name__] = cls
+    return cls
+
+
+ASK_ACTIONS: list[type[AskForSlot]] = [_ask_action(key) for key in PROMPTS]
 
 
 class ActionAskRequestConfirmed(Action):
@@ -80,11 +89,11 @@ class ActionAskRequestConfirmed(Action):
     def name(self) -> str:
         return "action_ask_request_confirmed"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         form = FORMS[tracker.active_loop_name]
         task = task_for_form(form.name, tracker.get_slot("service_task"))
         slots: dict[str, Any] = tracker.slots
-        lines = summary_lines(form, slots, verified_for(tracker))
+        lines = summary_lines(form, slots, verified_for(tracker), spoken=channel_of(tracker) == "voice")
         text = f"请核对您的{task.title}申请：\n" + "\n".join(lines) + "\n以上信息无误的话，我就为您提交。"
         say(dispatcher, tracker, text, CONFIRM)
         return []

@@ -10,7 +10,9 @@ then asks the same question again.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -49,7 +51,8 @@ log = logging.getLogger(__name__)
 REQUESTED_SLOT = "requested_slot"
 # Intents with which a customer answers the question just asked (beside the intent
 # of the request itself, e.g. "增容是因为装了空调" read as apply_capacity_change).
-ANSWER_INTENTS = frozenset({"inform", "nlu_fallback", "affirm", "deny", "out_of_scope"})
+# 是/不是 answer only yes/no questions; a 不 to any other question leaves the form.
+ANSWER_INTENTS = frozenset({"inform", "nlu_fallback", "out_of_scope"})
 # Free-text answers (a reason) may look like anything but these.
 NOT_AN_ANSWER = frozenset(
     {"cancel", "request_human", "complain", "report_hazard", "report_outage", "bot_identity", "goodbye", "greet"}
@@ -78,6 +81,23 @@ def typed_parsers(today: date, strict: bool = False) -> dict[str, Parser]:
     }
 
 
+def typed_answers(form: Form, text: str) -> dict[str, str]:
+    """Slots of ``form`` for which ``text`` holds a well-formed value, units required
+    ("增容到16千瓦" → capacity_kw), in the form's order."""
+    parsers = typed_parsers(clock.today(), strict=True)
+    found = {}
+    for slot in form.slots:
+        parser = parsers.get(slot)
+        if parser is None:
+            continue
+        try:
+            if parser(text) is not None:
+                found[slot] = text
+        except Invalid:
+            continue
+    return found
+
+
 def _found(parser: Parser, text: str) -> bool:
     """Whether ``text`` holds a value of the parser's kind, valid or not."""
     try:
@@ -86,10 +106,13 @@ def _found(parser: Parser, text: str) -> bool:
         return True
 
 
-class ServiceFormValidation(FormValidationAction):
+class ServiceFormValidation(FormValidationAction, ABC):
     """Reads answers for one service form; subclasses name the form and its pre-checks."""
 
-    form: Form
+    @property
+    @abstractmethod
+    def form(self) -> Form:
+        """The form this action validates (FORMS entry)."""
 
     def name(self) -> str:
         return f"validate_{self.form.name}"
@@ -101,7 +124,7 @@ class ServiceFormValidation(FormValidationAction):
                 task = task_for_form(self.form.name, tracker.get_slot("service_task"))
                 if task is not None and task.account is Account.REQUIRED and not _verified(tracker):
                     return [SlotSet(REQUESTED_SLOT, None)]  # identity failed; that form said why
-                refusal = self.precheck(tracker)
+                refusal = await asyncio.to_thread(self.precheck, tracker)  # the core may be remote
                 if refusal:
                     say(dispatcher, tracker, refusal)
                     return [SlotSet(REQUESTED_SLOT, None)]
@@ -139,12 +162,14 @@ class ServiceFormValidation(FormValidationAction):
         text, intent = latest_text(tracker), latest_intent(tracker)
         answering = intent in ANSWER_INTENTS or intent == tracker.get_slot("service_task")
         if slot in YES_NO_SLOTS:
-            if slot == "request_confirmed" and answering:
+            if intent == "affirm":
+                return {slot: True}
+            if slot == "request_confirmed" and (answering or intent == "deny"):  # "不对，电话是139…"
                 correction = self.correction(tracker, text)
                 if correction:
                     return correction
-            if intent in ("affirm", "deny"):
-                return {slot: intent == "affirm"}
+            if intent == "deny":
+                return {slot: False}
             if not answering:
                 return {}
             said = parse_yes_no(text)
@@ -162,17 +187,8 @@ class ServiceFormValidation(FormValidationAction):
 
     def correction(self, tracker: Tracker, text: str) -> dict[str, Any]:
         """A changed value given instead of yes/no at the summary ("电话改成139…")."""
-        parsers = typed_parsers(clock.today(), strict=True)
-        for slot in self.form.slots:
-            parser = parsers.get(slot)
-            if parser is None:
-                continue
-            try:
-                if parser(text) is not None:
-                    return {slot: text}
-            except Invalid:
-                continue
-        return {}
+        slot = next(iter(typed_answers(self.form, text)), None)
+        return {slot: text} if slot else {}
 
     # --- validation (rasa-sdk calls validate_<slot> for every slot just filled) --
     def _parsed(

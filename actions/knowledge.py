@@ -127,11 +127,10 @@ class ActionAnswerFromKb(SafeAction):
             say(dispatcher, tracker, "请问您想了解哪方面的规定？比如一户多人口、低保户免费电量、峰谷电价。")
             return []
         result = search(question)
+        mine = own_late_fee(tracker) if latest_intent(tracker) == "query_late_fee" else None
         if result is None:
-            return offer_human(dispatcher, tracker, "no_answer", NO_ANSWER)
+            return offer_human(dispatcher, tracker, "no_answer", NO_ANSWER + (mine or ""))
         say(dispatcher, tracker, cite(result))
-        if latest_intent(tracker) == "query_late_fee":
-            mine = own_late_fee(tracker)
-            if mine:
-                say(dispatcher, tracker, mine)
+        if mine:
+            say(dispatcher, tracker, mine)
         return []

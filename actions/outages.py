@@ -15,12 +15,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import SafeAction, latest_intent
 from actions.channel import channel_of, say
-from actions.fmt import mask_account, moment_label, money
+from actions.fmt import moment_label, money
 from actions.gateway import get_gateway
 from actions.handoff import offer_human
 from actions.identity import verified_for
-from actions.service_orders import idempotency_key, masked_phone
-from actions.service_text import SAFETY_ADVICE
+from actions.service_orders import create_service_order, masked_phone
+from actions.service_text import SAFETY_ADVICE, account_words
 from backend_core.gateway.interfaces import Outage, WorkOrder
 
 OUTAGE_KINDS = {"planned": "计划停电", "temporary": "临时检修停电", "fault": "故障停电"}
@@ -44,7 +44,7 @@ def _find(tracker: Tracker, days_ahead: int) -> list[Outage]:
 
 
 def _restore_words(outage: Outage) -> str:
-    restore = outage.end or outage.estimated_restore
+    restore = outage.estimated_restore or outage.end
     return f"预计{moment_label(restore)}恢复供电" if restore else "恢复时间还在评估，抢修人员正在处理"
 
 
@@ -72,7 +72,8 @@ def _arrival_words(order: WorkOrder) -> str:
     minutes = _arrival_minutes(order)
     if minutes is None:
         return "抢修人员会尽快到达现场"
-    return f"抢修人员会在{minutes}分钟内（{order.deadline:%H:%M}前）到达现场"
+    by = f"{order.deadline:%H:%M}" if order.deadline.date() == order.created_at.date() else moment_label(order.deadline)
+    return f"抢修人员会在{minutes}分钟内（{by}前）到达现场"
 
 
 class ActionDiagnoseOutage(SafeAction):
@@ -135,10 +136,7 @@ class ActionCreateRepairOrder(SafeAction):
         fields = {"description": "客户报停电，未查到计划停电、故障停电或表计停电原因"}
         if address:
             fields["address"] = address
-        key = idempotency_key(tracker.sender_id, "report_outage", account, fields, phone)
-        order = get_gateway().create_work_order(
-            "report_outage", fields, key, account_no=account, contact_phone=phone
-        )
+        order = create_service_order(tracker, "report_outage", fields, account, phone)
         contact = f"，到达前会打{masked_phone(phone)}联系您" if phone else ""
         say(dispatcher, tracker, f"已为您报修，工单号{order.ticket_no}。{_arrival_words(order)}{contact}。")
         return DONE
@@ -208,10 +206,7 @@ class ActionCreateHazardOrder(SafeAction):
         account = verified_for(tracker)
         phone = tracker.get_slot("contact_phone")
         fields = {"address": tracker.get_slot("service_address"), "description": _hazard_description(tracker)}
-        key = idempotency_key(tracker.sender_id, "report_hazard", account, fields, phone)
-        order = get_gateway().create_work_order(
-            "report_hazard", fields, key, account_no=account, contact_phone=phone, urgent=True
-        )
+        order = create_service_order(tracker, "report_hazard", fields, account, phone, urgent=True)
         # Reported together with the place, the customer has not heard the advice yet.
         advice = SAFETY_ADVICE if latest_intent(tracker) == "report_hazard" else "抢修人员到达前，请不要靠近，也不要自己处理。"
         text = f"已按紧急情况为您报修，工单号{order.ticket_no}，{_arrival_words(order)}。{advice}"
@@ -225,16 +220,17 @@ class ActionSubscribeOutage(SafeAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         account = verified_for(tracker)
-        if channel_of(tracker) == "wechat":
-            channel, target, how = "wechat", tracker.sender_id, "微信消息"
+        channel = channel_of(tracker)
+        if channel == "wechat":
+            kind, target, how = "wechat", tracker.sender_id, "微信消息"
         else:
-            channel, target = "sms", tracker.get_slot("contact_phone")
+            kind, target = "sms", tracker.get_slot("contact_phone")
             how = f"短信（{masked_phone(target)}）"
-        get_gateway().subscribe_outage_notice(account, channel, target)
+        get_gateway().subscribe_outage_notice(account, kind, target)
         say(
             dispatcher,
             tracker,
-            f"已为户号{mask_account(account)}订阅停电通知。该户所在线路有计划停电时，我们会通过{how}提前通知您，"
+            f"已为户号{account_words(account, channel == 'voice')}订阅停电通知。该户所在线路有计划停电时，我们会通过{how}提前通知您，"
             f"计划停电至少提前{PLANNED_NOTICE_DAYS}天公告。",
         )
         return DONE

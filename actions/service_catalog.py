@@ -165,6 +165,11 @@ TASKS = {
     )
 }
 
+# Outage questions are about the customer's own supply, so an address given earlier
+# in the conversation is used again. Every other request names its own place: a new
+# connection, a charger's parking space, or a hazard, which may be anywhere.
+ADDRESS_REUSED_BY = frozenset({"outage_form"})
+
 # Values that belong to one request and are forgotten when it ends; the contact
 # phone and the address stay known for the rest of the conversation.
 REQUEST_SLOTS = (

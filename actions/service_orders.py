@@ -13,7 +13,10 @@ import json
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
+from actions.channel import channel_of
+from actions.gateway import get_gateway
 from actions.service_catalog import REQUEST_SLOTS
+from backend_core.gateway.interfaces import WorkOrder, WorkOrderType
 
 
 def idempotency_key(
@@ -23,6 +26,22 @@ def idempotency_key(
         [sender_id, order_type, account_no, fields, contact_phone], ensure_ascii=False, sort_keys=True
     )
     return "bot-" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:40]
+
+
+def create_service_order(
+    tracker: Tracker,
+    order_type: WorkOrderType,
+    fields: dict[str, str],
+    account_no: str | None,
+    contact_phone: str | None,
+    urgent: bool = False,
+) -> WorkOrder:
+    """The work order for this conversation's request, tagged with the channel it came from."""
+    fields = {**fields, "channel": channel_of(tracker)}
+    key = idempotency_key(tracker.sender_id, order_type, account_no, fields, contact_phone)
+    return get_gateway().create_work_order(
+        order_type, fields, key, account_no=account_no, contact_phone=contact_phone, urgent=urgent
+    )
 
 
 def request_ended(tracker: Tracker) -> list[EventType]:

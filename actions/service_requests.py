@@ -17,16 +17,14 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import clock
 from actions.base import SafeAction, latest_intent, latest_text
 from actions.channel import say
-from actions.forms_service import latest_entity, typed_parsers
+from actions.forms_service import latest_entity, typed_answers
 from actions.gateway import get_gateway
 from actions.identity import require_identity, verified_for
-from actions.service_catalog import FORMS, REQUEST_SLOTS, TASKS, Account, Task
-from actions.service_orders import idempotency_key, masked_phone, request_ended
+from actions.service_catalog import ADDRESS_REUSED_BY, FORMS, REQUEST_SLOTS, TASKS, Account, Task
+from actions.service_orders import create_service_order, masked_phone, request_ended
 from actions.service_text import ORDER_STATES, date_label, deadline_words, work_order_value
-from actions.service_values import Invalid
 from backend_core.gateway.interfaces import CoreError, NotFound, WorkOrder
 
 
@@ -37,21 +35,16 @@ def ticket_no_in(text: str | None) -> str | None:
     return "".join(text.split()).upper() or None
 
 
+# What a request may already say ("我要增容到16千瓦", "新号码是139…"); long digit runs
+# (ID, bank card) are left to their questions, where they cannot be mistaken for each other.
+PREFILLED_FROM_REQUEST = frozenset({"capacity_kw", "preferred_date", "invoice_period", "new_phone", "contact_phone"})
+
+
 def _prefilled(task: Task, text: str) -> list[EventType]:
-    """Values the request itself already gives: "我要增容到16千瓦", "新号码是139…"."""
     form = FORMS.get(task.target)
     if form is None:
         return []
-    events = []
-    for slot, parser in typed_parsers(clock.today(), strict=True).items():
-        if slot not in form.slots:
-            continue
-        try:
-            if parser(text) is not None:
-                events.append(SlotSet(slot, text))
-        except Invalid:
-            continue
-    return events
+    return [SlotSet(slot, value) for slot, value in typed_answers(form, text).items() if slot in PREFILLED_FROM_REQUEST]
 
 
 class ActionStartRequest(SafeAction):
@@ -59,16 +52,17 @@ class ActionStartRequest(SafeAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         task = TASKS[latest_intent(tracker)]
-        keep = {"invoice_period"} if latest_entity(tracker, "period") else set()
         events: list[EventType] = [SlotSet("service_task", task.intent), SlotSet("requested_slot", None)]
-        events += [SlotSet(s, None) for s in REQUEST_SLOTS if s not in keep and tracker.get_slot(s) is not None]
-        if task.target != "outage_form" and task.target != "hazard_form" and not latest_entity(tracker, "address"):
-            events.append(SlotSet("service_address", None))  # a new request is about a new place
+        events += [SlotSet(s, None) for s in REQUEST_SLOTS if tracker.get_slot(s) is not None]
+        if task.target not in ADDRESS_REUSED_BY and not latest_entity(tracker, "address"):
+            events.append(SlotSet("service_address", None))
         events += _prefilled(task, latest_text(tracker))
-        ticket_no = ticket_no_in(latest_entity(tracker, "ticket_no"))
-        events.append(SlotSet("ticket_no", ticket_no))
+        ticket_no = None
+        if task.intent == "query_ticket_status":
+            ticket_no = ticket_no_in(latest_entity(tracker, "ticket_no"))
+            events.append(SlotSet("ticket_no", ticket_no))
 
-        needs_identity = task.account is Account.REQUIRED and not (task.intent == "query_ticket_status" and ticket_no)
+        needs_identity = task.account is Account.REQUIRED and not ticket_no
         pending = require_identity(tracker, task.target) if needs_identity else None
         if task.intro:
             say(dispatcher, tracker, task.intro + ("办理前需要先核实一下您的身份。" if pending else ""))
@@ -119,11 +113,8 @@ class ActionSubmitRequest(SafeAction):
         }
         account_no = verified_for(tracker) if task.account is not Account.NONE else None
         phone = slots.get("contact_phone") if "contact_phone" in form.slots else None
-        key = idempotency_key(tracker.sender_id, task.work_order_type, account_no, fields, phone)
         try:
-            order = get_gateway().create_work_order(
-                task.work_order_type, fields, key, account_no=account_no, contact_phone=phone
-            )
+            order = create_service_order(tracker, task.work_order_type, fields, account_no, phone)
         except CoreError as refused:
             say(dispatcher, tracker, f"抱歉，{task.title}申请没能提交：{refused.message}。")
             return events

@@ -83,8 +83,13 @@ def masked_id(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
-def display(slot: str, value: Any) -> str:
-    """A slot's value in the summary the customer confirms."""
+def account_words(account_no: str, spoken: bool) -> str:
+    """The account as a summary shows it; masked digits cannot be read aloud, so speech says the tail."""
+    return f"尾号{account_no[-4:]}" if spoken else mask_account(account_no) or ""
+
+
+def display(slot: str, value: Any, spoken: bool = False) -> str:
+    """A slot's value in the summary the customer confirms (``spoken``: for the phone line)."""
     if slot in DOCUMENT_HELP:
         return "有" if value else "暂未提供（稍后补交）"
     if slot == "capacity_kw":
@@ -92,7 +97,7 @@ def display(slot: str, value: Any) -> str:
     if slot == "preferred_date":
         return date_label(date.fromisoformat(value))
     if slot == "id_number":
-        return masked_id(value)
+        return f"尾号{value[-4:]}" if spoken else masked_id(value)
     if slot == "refund_bank_account":
         return f"尾号{value[-4:]}的账户"
     if slot == "invoice_period":
@@ -100,12 +105,12 @@ def display(slot: str, value: Any) -> str:
     return str(value)
 
 
-def summary_lines(form: Form, slots: dict[str, Any], account_no: str | None) -> list[str]:
-    lines = [f"户号：{mask_account(account_no)}"] if account_no else []
+def summary_lines(form: Form, slots: dict[str, Any], account_no: str | None, spoken: bool = False) -> list[str]:
+    lines = [f"户号：{account_words(account_no, spoken)}"] if account_no else []
     for field in form.fields:
         value = slots.get(field.slot)
         if value is not None:
-            lines.append(f"{field.label}：{display(field.slot, value)}")
+            lines.append(f"{field.label}：{display(field.slot, value, spoken)}")
     return lines
 
 

@@ -222,7 +222,7 @@ def parse_bank_account(text: str) -> str | None:
 _NAME_PREFIX = re.compile(r"^(?:我叫|我是|名字是|名字叫|姓名是|姓名|户主是|户主叫|户主|户名是|户名|叫|是|新户主是|新户主叫|新户主)\s*")
 _NAME = re.compile(r"^[\u4e00-\u9fff·•A-Za-z（）()]{2,30}$")
 _NOT_A_NAME = re.compile(r"(吗|呢|怎么|什么|多少|哪|不知道|为啥)")
-_ADDRESS_HINT = re.compile(r"(省|市|区|县|镇|乡|村|街|路|巷|弄|道|号|栋|幢|楼|单元|室|小区|花园|苑|公寓|大厦|组)")
+_ADDRESS_HINT = re.compile(r"(省|市|区|县|镇|乡|村|街|路|巷|弄|大道|号|栋|幢|楼|单元|室|小区|花园|苑|公寓|大厦|组)")
 _TRAILING = re.compile(r"[。.!！?？,，~～]+$")
 
 
@@ -237,7 +237,7 @@ def clean_address(text: str) -> str | None:
     """An address as given, if it looks like one (a place word such as 路, 号, 小区, 村)."""
     text = _TRAILING.sub("", unicodedata.normalize("NFKC", text or "").strip())
     text = re.sub(r"^(?:地址是|地址|我家在|我家是|住在|在|就在|位置是|位置在)\s*", "", text)
-    if len(text) < 4 or not _ADDRESS_HINT.search(text):
+    if len(text) < 3 or not _ADDRESS_HINT.search(text):
         return None
     return text
 

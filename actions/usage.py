@@ -81,13 +81,8 @@ class ActionExplainBill(AccountAction):
         except NotFound:
             found = gateway.explain_bill(account_no)
         head = f"您{month_label(found.period)}的电费是{money(found.total)}，用电{kwh(found.kwh)}"
-        if found.previous_months and found.change_vs_previous_pct is not None:
-            before = found.previous_months[0]
-            change = found.change_vs_previous_pct
-            direction = "多" if change > 0 else "少"
-            head += f"，比{short_month(before.period)}（{kwh(before.kwh)}）{direction}{abs(change)}%"
         if found.same_month_last_year is not None:
-            head += f"，去年同月用电{kwh(found.same_month_last_year.kwh)}"
+            head += f"；去年同月用电{kwh(found.same_month_last_year.kwh)}"
         lines = [head + "。"]
         if found.previous_months:
             recent = "、".join(f"{short_month(m.period)}{kwh(m.kwh)}" for m in found.previous_months)

@@ -42,10 +42,13 @@ class Amount(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
         if value is None:
             return None
-        if isinstance(value, Decimal):
-            number = value.quantize(self._quantum)
-        else:
-            number = Decimal(f"{value:.{self.scale}f}")
+        if isinstance(value, float) and abs(value) < 1e15:
+            # repr() of the rounded float is its shortest exact decimal form: no string formatting needed
+            if self.trim and value.is_integer():
+                return Decimal(int(value))
+            number = Decimal(repr(round(value, self.scale)))
+            return number if self.trim else number.quantize(self._quantum)
+        number = Decimal(value).quantize(self._quantum)
         return trim_zeros(number) if self.trim else number
 
 
@@ -85,6 +88,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache instead of 2 MiB
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
 

@@ -142,10 +142,14 @@ class MonthlyRead(Base):
     """Month-end register read (月冻结/抄表): the billing determinants of one period."""
 
     __tablename__ = "monthly_reads"
-    __table_args__ = (UniqueConstraint("meter_id", "period"),)
+    __table_args__ = (
+        UniqueConstraint("meter_id", "period"),
+        # covers the bill run's year-to-date sum per meter without touching the rows
+        Index("ix_monthly_reads_period_meter_kwh", "period", "meter_id", "kwh"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meter_id: Mapped[int] = mapped_column(ForeignKey("meters.id"))
-    period: Mapped[str] = mapped_column(String(7), index=True)
+    period: Mapped[str] = mapped_column(String(7))
     read_on: Mapped[date] = mapped_column(Date)
     register_kwh: Mapped[Decimal] = mapped_column(Kwh())  # cumulative total register at month end
     kwh: Mapped[Decimal] = mapped_column(Kwh())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -20,6 +21,7 @@ from backend_core.errors import InvalidInput
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
+NO_MONEY = Decimal("0.00")  # start of money sums, so an empty sum still reads 0.00
 
 TIER_LABELS = ("第一档电费", "第二档电费", "第三档电费")
 SURCHARGE_LABELS = ("", "第二档加价电费", "第三档加价电费")
@@ -58,9 +60,9 @@ class BillResult:
     power_factor: Decimal | None = None
     pf_adjust_pct: Decimal | None = None
 
-    @property
+    @cached_property
     def total(self) -> Decimal:
-        return sum((line.amount for line in self.lines), ZERO)
+        return sum((line.amount for line in self.lines), NO_MONEY)
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,16 @@ def split_tiers(prior: Decimal, kwh: Decimal, thresholds: Iterable[Decimal]) -> 
         top = end if high is None else min(end, high)
         parts.append(max(ZERO, top - max(prior, low)))
     return tuple(parts)
+
+
+@lru_cache(maxsize=512)
+def _due_date(period: Period, due_day: int) -> date:
+    return period.due_date(due_day)
+
+
+@lru_cache(maxsize=512)
+def _issue_date(period: Period, issue_day: int) -> date:
+    return period.issue_date(issue_day)
 
 
 class BillingEngine:
@@ -287,10 +299,10 @@ class BillingEngine:
     # -- late payment --------------------------------------------------------------
 
     def due_date(self, period: Period) -> date:
-        return period.due_date(self.tariffs.late_payment.due_day)
+        return _due_date(period, self.tariffs.late_payment.due_day)
 
     def issue_date(self, period: Period) -> date:
-        return period.issue_date(self.tariffs.late_payment.bill_issue_day)
+        return _issue_date(period, self.tariffs.late_payment.bill_issue_day)
 
     def late_fee(self, residential: bool, bill_period: Period, amount: Decimal, paid_on: date) -> LateFee:
         """违约金 on ``amount`` of ``bill_period`` paid (or counted) on ``paid_on``.
@@ -305,7 +317,7 @@ class BillingEngine:
         due = self.due_date(bill_period)
         issue_year = self.issue_date(bill_period).year
         if paid_on <= due or amount == 0:
-            return LateFee(ZERO.quantize(CENT), due, max(0, (paid_on - due).days))
+            return LateFee(NO_MONEY, due, max(0, (paid_on - due).days))
         segments: list[LateFeeSegment] = []
         first = date.fromordinal(due.toordinal() + 1)
         while first <= paid_on:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from backend_core.billing.engine import ZERO, BillingEngine, Interval
+from backend_core.billing.engine import NO_MONEY, ZERO, BillingEngine, Interval
 from backend_core.billing.periods import Period
 
 
@@ -67,7 +67,7 @@ def compare_tou(
     share = (valley_kwh * 100 / total_kwh).quantize(Decimal("0.1"), ROUND_HALF_UP) if total_kwh else ZERO
     return TouComparison(
         months=tuple(rows),
-        flat_total=sum((r.flat_total for r in rows), ZERO),
-        tou_total=sum((r.tou_total for r in rows), ZERO),
+        flat_total=sum((r.flat_total for r in rows), NO_MONEY),
+        tou_total=sum((r.tou_total for r in rows), NO_MONEY),
         valley_share_pct=share,
     )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from backend_core.core.config import CoreSettings
     from backend_core.gateway.interfaces import CoreGateway
+    from backend_core.workdays import WorkCalendar
 
 
 def make_gateway(settings: CoreSettings | None = None) -> CoreGateway:
@@ -29,3 +30,14 @@ def make_gateway(settings: CoreSettings | None = None) -> CoreGateway:
 
     factory = make_session_factory(make_engine(settings.database_url, echo=settings.sql_echo))
     return EmbeddedGateway(factory, CoreContext(clock=clock_from_settings(settings)))
+
+
+def work_calendar() -> WorkCalendar:
+    """The territory's working-day calendar (weekends, public holidays, 调休 days).
+
+    Part of the contract because callers quote deadlines and offer appointment dates in
+    working days; a real utility system supplies its own calendar here.
+    """
+    from backend_core.workdays import load_calendar
+
+    return load_calendar()

@@ -271,6 +271,20 @@ class CoreGateway(Protocol):
 
     def payment_history(self, account_no: str, limit: int = 6) -> list[Payment]: ...
 
+    def post_payment(
+        self,
+        account_no: str,
+        amount: Decimal,
+        channel: str,
+        idempotency_key: str,
+        paid_at: datetime | None = None,
+    ) -> Payment:
+        """Record a payment (channel: wechat, alipay, bank, counter, app); it settles the oldest
+        bills first, late fee first, or tops up a prepaid balance. A retry with the same
+        ``idempotency_key`` returns the first payment and changes nothing; the same key with
+        another account or amount raises ``CoreError("duplicate_payment", …, 409)``."""
+        ...
+
     def diagnose_payment(self, account_no: str) -> PaymentDiagnosis: ...
 
     def tou_advice(self, account_no: str) -> TouAdvice: ...

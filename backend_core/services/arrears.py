@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend_core import models
-from backend_core.billing.engine import ZERO, LateFee
+from backend_core.billing.engine import NO_MONEY, LateFee
 from backend_core.billing.periods import Period
 from backend_core.errors import InvalidInput
 from backend_core.gateway.interfaces import Arrears, ArrearsItem
@@ -57,8 +57,8 @@ def arrears_of(session: Session, ctx: CoreContext, account: models.Account, as_o
                 late_fee=fee.amount,
             )
         )
-    principal = sum((i.amount for i in items), ZERO)
-    late_fee = sum((i.late_fee for i in items), ZERO)
+    principal = sum((i.amount for i in items), NO_MONEY)
+    late_fee = sum((i.late_fee for i in items), NO_MONEY)
     return Arrears(
         account_no=account.account_no,
         as_of=as_of,

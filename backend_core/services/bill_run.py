@@ -14,7 +14,7 @@ from sqlalchemy import and_, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from backend_core import models
-from backend_core.billing.engine import ZERO, BillingEngine, BillResult
+from backend_core.billing.engine import NO_MONEY, ZERO, BillingEngine, BillResult
 from backend_core.billing.periods import Period
 from backend_core.errors import InvalidInput
 from backend_core.services.bills import bill_values, compute_bill, line_values
@@ -53,7 +53,7 @@ def run_bills(session: Session, engine: BillingEngine, period: Period) -> BillRu
         .where(r.period == str(period), a.status == "active", ~already)
     ).all()
     if not rows:
-        return BillRunResult(str(period), 0, ZERO)
+        return BillRunResult(str(period), 0, NO_MONEY)
     prior = dict(
         session.execute(
             select(r.meter_id, func.sum(r.kwh))
@@ -69,11 +69,11 @@ def run_bills(session: Session, engine: BillingEngine, period: Period) -> BillRu
         except InvalidInput as exc:  # one bad read must not stop the run; it goes back for review
             rejected.append((row.account_no, exc.message))
     if not billed:
-        return BillRunResult(str(period), 0, ZERO, tuple(rejected))
+        return BillRunResult(str(period), 0, NO_MONEY, tuple(rejected))
     # Core (table) inserts: one executemany each, where ORM bulk inserts would split batches at every NULL.
     session.execute(insert(models.Bill.__table__), [bill_values(engine, account_no, result) for account_no, result in billed])
     # Reading the new ids back in one query beats RETURNING, which SQLite answers row by row.
     ids = dict(session.execute(select(models.Bill.account_no, models.Bill.id).where(models.Bill.period == str(period))).all())
     lines = [line for account_no, result in billed for line in line_values(ids[account_no], result)]
     session.execute(insert(models.BillLine.__table__), lines)
-    return BillRunResult(str(period), len(billed), sum((r.total for _, r in billed), ZERO), tuple(rejected))
+    return BillRunResult(str(period), len(billed), sum((r.total for _, r in billed), NO_MONEY), tuple(rejected))

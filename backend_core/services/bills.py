@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from backend_core import models
-from backend_core.billing.engine import ZERO, BillingEngine, BillResult
+from backend_core.billing.engine import NO_MONEY, ZERO, BillingEngine, BillResult
 from backend_core.billing.periods import Period
 from backend_core.errors import InvalidInput, NotFound
 from backend_core.gateway.interfaces import Bill, BillLine
@@ -69,7 +69,7 @@ def bill_values(engine: BillingEngine, account_no: str, result: BillResult) -> d
         "power_factor": result.power_factor,
         "issued_on": engine.issue_date(result.period),
         "due_on": engine.due_date(result.period),
-        "paid_amount": ZERO,
+        "paid_amount": NO_MONEY,
         "status": "paid" if result.total <= 0 else "unpaid",
     }
 

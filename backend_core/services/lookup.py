@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from backend_core import models
 from backend_core.errors import InvalidInput, NotFound
@@ -22,14 +22,18 @@ def check_account_no(account_no: object) -> str:
 
 
 def load_account(session: Session, account_no: str) -> models.Account:
-    account = session.scalar(
-        select(models.Account)
-        .where(models.Account.account_no == check_account_no(account_no))
-        .options(
-            joinedload(models.Account.customer),
-            joinedload(models.Account.service_point),
-            selectinload(models.Account.meters),
+    account = (
+        session.scalars(
+            select(models.Account)
+            .where(models.Account.account_no == check_account_no(account_no))
+            .options(
+                joinedload(models.Account.customer),
+                joinedload(models.Account.service_point),
+                joinedload(models.Account.meters),
+            )
         )
+        .unique()
+        .one_or_none()
     )
     if account is None:
         raise NotFound(f"未找到户号 {account_no} 的用电账户")

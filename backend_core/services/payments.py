@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from backend_core import models
+from backend_core.billing.engine import NO_MONEY
 from backend_core.billing.prepaid import alert_level
 from backend_core.errors import CoreError, InvalidInput
 from backend_core.gateway.interfaces import Payment, PaymentDiagnosis
@@ -169,18 +170,17 @@ def diagnose_payment(session: Session, ctx: CoreContext, account_no: str) -> Pay
         balance = load_prepaid(session, ctx, account)[0].balance
         if balance <= 0:
             advice.append(f"当前余额为{_yuan(balance)}，需要充值到余额大于0才会自动复电。")
-        elif alert_level(ctx.engine.tariffs.prepaid, balance) != "normal":
-            lowest = min(level for level in ctx.engine.tariffs.prepaid.balance_alerts_yuan if balance < level)
-            advice.append(f"当前余额{_yuan(balance)}，已低于{lowest:.0f}元提醒线，建议尽快充值，以免余额用完后停电。")
         else:
-            reconnect_by = _reconnect_deadline(session, account.account_no)
-            if reconnect_by is not None and reconnect_by > now:
-                advice.append(f"充值后余额已为正，系统会在1小时内自动复电（{reconnect_by:%H:%M}前）。")
-            else:
-                reconnect_by = None
+            deadline = _reconnect_deadline(session, account.account_no)
+            if deadline is not None and deadline > now:
+                reconnect_by = deadline
+                advice.append(f"充值后余额已为正，系统会在1小时内自动复电（{deadline:%H:%M}前）。")
+            if alert_level(ctx.engine.tariffs.prepaid, balance) != "normal":
+                lowest = min(level for level in ctx.engine.tariffs.prepaid.balance_alerts_yuan if balance < level)
+                advice.append(f"当前余额{_yuan(balance)}，已低于{lowest:.0f}元提醒线，建议尽快充值，以免余额用完后停电。")
     else:
         arrears = arrears_of(session, ctx, account, now.date())
-        balance = -arrears.total
+        balance = NO_MONEY - arrears.total
         if arrears.total > 0:
             fee = f"（含违约金{_yuan(arrears.late_fee)}）" if arrears.late_fee else ""
             advice.append(f"账户仍有未缴电费{_yuan(arrears.total)}{fee}。")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend_core import models
-from backend_core.billing.engine import ZERO, Interval
+from backend_core.billing.engine import NO_MONEY, ZERO, Interval
 from backend_core.billing.periods import Period
 from backend_core.billing.tou import MonthIntervals, compare_tou
 from backend_core.gateway.interfaces import TouAdvice
@@ -51,9 +51,9 @@ def tou_advice(session: Session, ctx: CoreContext, account_no: str) -> TouAdvice
         return TouAdvice(
             account_no=account.account_no,
             months_compared=[],
-            flat_total=ZERO,
-            tou_total=ZERO,
-            saving=ZERO,
+            flat_total=NO_MONEY,
+            tou_total=NO_MONEY,
+            saving=NO_MONEY,
             valley_share_pct=ZERO,
             already_on_tou=account.time_of_use,
             eligible=residential and not account.time_of_use,

@@ -21,7 +21,7 @@ def test_no_emoji_markdown_urls_or_masks() -> None:
 
 def test_bill_lines_become_sentences() -> None:
     spoken = for_voice("电费合计152.88元。\n· 第二档电费：260度 × 0.588元/度 = 152.88元")
-    assert "·" not in spoken and "乘以" in spoken and "元每度" in spoken
+    assert spoken == "电费合计152.88元。第二档电费：260度 乘以 0.588元每度，共152.88元。"
 
 
 def test_buttons_become_spoken_choices() -> None:

@@ -49,7 +49,7 @@ def empty_index(monkeypatch: pytest.MonkeyPatch) -> FakeSearcher:
 
 def misunderstood(conversation: Conversation, text: str = "那个东西怎么弄") -> Conversation:
     return conversation.user(
-        text, "nlu_fallback", ranking=[("nlu_fallback", 0.5), ("query_bill", 0.31), ("greet", 0.2), ("query_usage", 0.12)]
+        text, "nlu_fallback", ranking=[("nlu_fallback", 0.5), ("query_bill", 0.31), ("greet", 0.2), ("query_usage", 0.18)]
     )
 
 
@@ -140,3 +140,20 @@ def test_an_understood_message_in_between_starts_the_count_again(empty_index: Fa
 def test_emoji_only_gets_a_request_to_rephrase() -> None:
     result = Conversation().user("😡😡😡", "nlu_fallback", ranking=[("nlu_fallback", 0.9)]).run(ActionHandleFallback())
     assert "换个说法" in result.text and "转人工" in result.text
+
+
+def test_noise_gets_no_suggested_topics() -> None:
+    ranking = [("nlu_fallback", 0.6), ("query_tariff", 0.3), ("apply_tou", 0.2)]
+    result = Conversation().user("\u0000\ufffd\u202e", "nlu_fallback", ranking=ranking).run(ActionHandleFallback())
+    assert result.buttons == [] and "换个说法" in result.text
+
+
+def test_unlikely_topics_are_not_suggested() -> None:
+    ranking = [("nlu_fallback", 0.6), ("query_bill", 0.4), ("apply_tou", 0.08)]
+    result = Conversation().user("那个怎么弄", "nlu_fallback", ranking=ranking).run(ActionHandleFallback())
+    assert [b["payload"] for b in result.buttons] == ["/query_bill"]
+
+
+def test_late_fee_of_a_verified_customer_is_told_even_without_the_documents(core, empty_index: FakeSearcher) -> None:
+    result = verified(Conversation(), QIAN_QI).user("违约金怎么算的", "query_late_fee").run(ActionAnswerFromKb())
+    assert "违约金10.49元" in result.text and result.slot("handoff_offer") == "human"

@@ -64,10 +64,20 @@ def test_a_verified_customer_is_called_back_on_the_registered_phone(core, monkey
 
 
 def test_a_bare_complaint_asks_what_happened(core) -> None:
-    conversation = Conversation().user("我要投诉", "complain").set(complaint_detail="我要投诉")
+    conversation = Conversation().user("我要投诉", "complain")
+    conversation.events.append({"event": "active_loop", "name": "complaint_form"})  # the form starts
+    conversation.set(complaint_detail="我要投诉")  # with what the request said
     conversation.loop = "complaint_form"
     assert conversation.run(ValidateComplaintForm()).slot("complaint_detail") is None
-    assert "具体说说" in conversation.run(ActionAskComplaintDetail()).text
+    assert conversation.run(ActionAskComplaintDetail()).text.startswith("很抱歉给您带来不好的体验")
+
+
+def test_a_reply_that_still_says_nothing_is_asked_for_again(core) -> None:
+    conversation = Conversation().set(requested_slot="complaint_detail")
+    conversation.loop = "complaint_form"
+    conversation.user("服务太差了", "complain").set(complaint_detail="服务太差了")
+    conversation.run(ValidateComplaintForm())
+    assert conversation.run(ActionAskComplaintDetail()).text.startswith("麻烦再具体说说")
 
 
 def test_a_complaint_becomes_an_order_and_goes_to_an_agent(core) -> None:
@@ -98,3 +108,12 @@ def test_out_of_hours_a_complaint_is_filed_without_a_handoff(core, monkeypatch) 
         ActionSubmitComplaint()
     )
     assert result.custom == [] and "8:00" in result.text and "工单号GD" in result.text
+
+
+def test_withdrawing_a_complaint_files_nothing(core) -> None:
+    conversation = Conversation().set(requested_slot="complaint_detail")
+    conversation.loop = "complaint_form"
+    conversation.user("算了不投诉了", "complain").set(complaint_detail="算了不投诉了")
+    assert conversation.run(ValidateComplaintForm()).slot("requested_slot") is None  # the form ends
+    result = conversation.run(ActionSubmitComplaint())
+    assert "不登记投诉" in result.text and "工单号" not in result.text and result.custom == []

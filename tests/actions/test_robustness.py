@@ -10,6 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rasa_sdk import Action
 
+import actions.account
+import actions.base
 import actions.billing
 import actions.binding
 import actions.complaint
@@ -26,7 +28,7 @@ from actions.periods import parse_period
 from tests.actions.support import ZHANG_SAN, Conversation, verified
 
 MODULES = [
-    actions.billing, actions.binding, actions.complaint, actions.conversation, actions.fallback,
+    actions.account, actions.base, actions.billing, actions.binding, actions.complaint, actions.conversation, actions.fallback,
     actions.human, actions.identity, actions.knowledge, actions.usage,
 ]
 # Actions that answer a customer message (validators and the per-turn hook answer the form).
@@ -37,6 +39,16 @@ ANSWERING = [
     if issubclass(cls, Action) and cls.__module__ == module.__name__ and not inspect.isabstract(cls)
     and not cls().name().startswith("validate_") and cls().name() != "action_validate_slot_mappings"
 ]
+
+
+def test_the_action_server_can_register_every_action() -> None:
+    """rasa_sdk instantiates every concrete Action subclass; a half-built base class breaks the server."""
+    for module in MODULES:
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Action) and cls.__module__ == module.__name__ and not inspect.isabstract(cls):
+                assert cls().name()
+
+
 BAD_INPUTS = ["", "电" * 5000, "😡😡😡", "1234567", "<script>alert('x')</script>", "hello 我的bill怎么这么high？", "\u0000\ufffd\u202e"]
 
 

@@ -6,15 +6,13 @@ is never asked, or a value that never reaches the work order.
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 import yaml
-from rasa_sdk import Action
-from rasa_sdk.utils import all_subclasses
+from rasa_sdk.executor import ActionExecutor
 
-import actions.forms_prompts  # noqa: F401  (importing registers the actions)
-import actions.forms_service  # noqa: F401
-import actions.outages  # noqa: F401
-import actions.service_requests  # noqa: F401
+from actions.forms_prompts import ASK_ACTIONS
 from actions.service_catalog import FORMS, TASKS
 from tests.actions.support import REPO_ROOT
 
@@ -23,13 +21,10 @@ INTENTS = REPO_ROOT.parent / "shared" / "spec" / "intents.yml"
 
 
 def _registered() -> set[str]:
-    names = set()
-    for cls in all_subclasses(Action):
-        try:
-            names.add(cls().name())
-        except (TypeError, NotImplementedError, AttributeError):
-            continue  # abstract helpers
-    return names
+    """The actions the action server serves, registered the way `python -m rasa_sdk` does."""
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    return set(executor.actions)
 
 
 def test_domain_forms_are_the_catalog_forms() -> None:
@@ -70,3 +65,8 @@ def test_every_finisher_and_target_is_in_the_domain() -> None:
     for task in TASKS.values():
         assert task.target in names
         assert task.finisher is None or task.finisher in names
+
+
+def test_the_server_s_worker_processes_can_load_every_question() -> None:
+    for action in ASK_ACTIONS:  # Sanic pickles the registered actions for its workers
+        assert pickle.loads(pickle.dumps(action)) is action

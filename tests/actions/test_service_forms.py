@@ -21,7 +21,7 @@ from actions.forms_service import (
     ValidateUpdateContactForm,
 )
 from tests.actions.support import LI_SI, QIAN_QI, SHOP, WANG_WU, ZHANG_SAN, ZHAO_LIU, Conversation, verified
-from tests.actions.test_service_support import activate, answer, whole_domain  # noqa: F401
+from tests.actions.test_service_support import activate, answer, still_needed, whole_domain  # noqa: F401
 
 ID = "11010519491231002X"
 
@@ -37,6 +37,13 @@ def test_a_question_in_the_middle_fills_nothing_so_the_form_steps_aside() -> Non
     activate(conversation, ValidateNewConnectionForm(), "apply_new_connection")
     result = answer(conversation, ValidateNewConnectionForm(), "id_number", "电价怎么算", intent="query_tariff")
     assert result.events == [] and result.messages == []
+
+
+def test_a_no_to_a_question_that_is_not_yes_or_no_fills_nothing() -> None:
+    conversation = Conversation()
+    activate(conversation, ValidateNewConnectionForm(), "apply_new_connection")
+    result = answer(conversation, ValidateNewConnectionForm(), "id_number", "不想给", intent="deny")
+    assert result.events == []  # the form steps aside; the rules end the request
 
 
 def test_a_wrong_id_number_is_explained_and_asked_again() -> None:
@@ -166,26 +173,28 @@ def test_an_account_form_without_identity_ends_quietly(core) -> None:
 
 # --- what is asked --------------------------------------------------------------------
 def test_verified_customers_are_not_asked_where_their_supply_is() -> None:
-    anonymous = activate(Conversation(), ValidateOutageForm(), "report_outage")
-    assert anonymous.slot("requested_slot", "asks next") is not None
-    known = activate(verified(Conversation(), WANG_WU), ValidateOutageForm(), "report_outage")
-    assert known.slot("requested_slot") is None  # nothing to ask: the form ends at once
+    anonymous = Conversation().user("停电了", "report_outage")
+    assert still_needed(anonymous, ValidateOutageForm()) == ["service_address"]
+    known = verified(Conversation(), WANG_WU).user("停电了", "report_outage")
+    assert still_needed(known, ValidateOutageForm()) == []
+    assert activate(known, ValidateOutageForm(), "report_outage").slot("requested_slot") is None  # ends at once
 
 
 def test_hazard_with_its_place_asks_nothing_more() -> None:
-    told = Conversation().set(service_address="城东区平阳路30号")
-    assert activate(told, ValidateHazardForm(), "report_hazard").slot("requested_slot") is None
-    untold = Conversation()
+    told = Conversation().user("平阳路30号电线掉地上了", "report_hazard").set(service_address="城东区平阳路30号")
+    told.set(requested_slot=None)
+    assert still_needed(told, ValidateHazardForm()) == []
+    untold = Conversation().user("电表箱冒烟了", "report_hazard")
     activate(untold, ValidateHazardForm(), "report_hazard")
-    after = answer(untold, ValidateHazardForm(), "service_address", "城北区建设路农贸市场门口", address="城北区建设路农贸市场")
-    assert after.slot("requested_slot") == "contact_phone"
+    answer(untold, ValidateHazardForm(), "service_address", "城北区建设路农贸市场门口", address="城北区建设路农贸市场")
+    assert still_needed(untold, ValidateHazardForm()) == ["contact_phone"]
 
 
 def test_wechat_followers_subscribe_without_a_phone() -> None:
-    on_wechat = activate(verified(Conversation(channel="wechat"), WANG_WU), ValidateSubscribeForm(), "subscribe_outage_notice")
-    assert on_wechat.slot("requested_slot") is None
-    on_web = activate(verified(Conversation(), WANG_WU), ValidateSubscribeForm(), "subscribe_outage_notice")
-    assert on_web.slot("requested_slot", "asks next") is not None
+    on_wechat = verified(Conversation(channel="wechat"), WANG_WU).user("停电提前通知我", "subscribe_outage_notice")
+    assert still_needed(on_wechat, ValidateSubscribeForm()) == []
+    on_web = verified(Conversation(), WANG_WU).user("停电提前通知我", "subscribe_outage_notice")
+    assert still_needed(on_web, ValidateSubscribeForm()) == ["contact_phone"]
 
 
 def test_hazard_question_starts_with_safety_advice() -> None:
@@ -196,7 +205,7 @@ def test_hazard_question_starts_with_safety_advice() -> None:
 def test_document_questions_have_buttons_on_web_and_spoken_choices_on_the_phone() -> None:
     web = ask(Conversation(), "property_proof")
     assert [b["title"] for b in web.buttons] == ["有", "没有"]
-    phone = ask(Conversation(channel="voice"), "property_proof")
+    phone = ask(Conversation(channel="voice").user("我要新装电表", "apply_new_connection"), "property_proof")
     assert phone.buttons == [] and "您可以说“有”、“没有”" in phone.text
 
 
@@ -231,3 +240,12 @@ def test_a_new_value_at_the_summary_replaces_the_old_one_and_asks_again() -> Non
     assert conversation.slots["request_confirmed"] is None
     confirmed = answer(conversation, ValidateNewConnectionForm(), "request_confirmed", "对，提交吧", intent="affirm")
     assert confirmed.slot("request_confirmed") is True
+
+
+def test_on_the_phone_the_summary_reads_only_the_tails_of_numbers() -> None:
+    conversation = verified(Conversation(channel="voice"), ZHANG_SAN).user("确认", "affirm")
+    conversation.loop = "close_account_form"
+    conversation.set(service_task="apply_close_account", id_number=ID, refund_bank_account="6222021234567890123")
+    text = conversation.run(ActionAskRequestConfirmed()).text
+    assert "户号：尾号2345" in text and "户主身份证号：尾号002X" in text and "尾号0123的账户" in text
+    assert "*" not in text and "3300" not in text

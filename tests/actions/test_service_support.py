@@ -3,11 +3,13 @@ customer answering a service form the way Rasa hands the answer to the validator
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 import yaml
 from rasa_sdk import Action
+from rasa_sdk.executor import CollectingDispatcher
 
 from tests.actions import support
 from tests.actions.support import REPO_ROOT, Conversation, Result
@@ -57,3 +59,12 @@ def activate(conversation: Conversation, validator: Action, task: str) -> Result
     # Rasa hands the values already known to the validator as candidates
     conversation.set(**{s: conversation.slots[s] for s in form.slots if conversation.slots.get(s) is not None})
     return conversation.run(validator)
+
+
+def still_needed(conversation: Conversation, validator: Action) -> list[str]:
+    """The slots the form would still ask for, in order (after dynamic skipping)."""
+    form = validator.form  # type: ignore[attr-defined]
+    wanted = asyncio.run(
+        validator.required_slots(list(form.slots), CollectingDispatcher(), conversation.tracker(), DOMAIN)  # type: ignore[attr-defined]
+    )
+    return [slot for slot in wanted if conversation.slots.get(slot) is None]

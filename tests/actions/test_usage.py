@@ -37,7 +37,7 @@ def test_a_shop_has_no_residential_tiers(core) -> None:
 
 def test_why_is_the_bill_high_compares_and_explains(core) -> None:
     result = ask(ZHAO_LIU, "这个月电费怎么这么高", "explain_high_bill", ActionExplainBill())
-    assert "2026年10月的电费是164.74元" in result.text and "比9月（380度）少13.2%" in result.text
+    assert "2026年10月的电费是164.74元" in result.text and "前几个月：9月380度、8月650度、7月620度" in result.text
     assert "第二档" in result.text  # the core's finding about the tiers
     assert {"title": "申请电表校验", "payload": "/apply_meter_check"} in result.buttons
 

@@ -117,3 +117,16 @@ def test_work_order_needs_an_idempotency_key_and_a_known_type(client: TestClient
     assert error_of(client.post("/api/work-orders", json=bad_type, headers={**AUTH, "Idempotency-Key": "x1"}), 422) == "bad_work_order_type"
     created = client.post("/api/work-orders", json=body, headers={**AUTH, "Idempotency-Key": "complaint-1"})
     assert created.status_code == 201 and created.json()["type"] == "complain"
+
+
+def test_quote_reads_json_whatever_the_content_type(client: TestClient) -> None:
+    body = '{"tariff": "residential_tiered", "period": "2026-10", "kwh": 420, "prior_kwh_this_year": 2500}'
+    response = client.post("/api/billing/quote", content=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.json()["total"] == "233.96"
+
+
+def test_money_is_a_string_with_two_decimals(client: TestClient) -> None:
+    summary = client.get("/api/accounts/3300012347", headers=AUTH).json()
+    assert summary["arrears_total"] == "0.00"
+    arrears = client.get("/api/accounts/3300012349/arrears?as_of=2026-11-25", headers=AUTH).json()
+    assert all(len(item["late_fee"].split(".")[1]) == 2 for item in arrears["items"])

@@ -104,12 +104,12 @@ def test_payments_history_and_idempotent_posting(gw: CoreGateway) -> None:
     history = gw.payment_history("3300012347", limit=2)
     assert [p.periods for p in history] == [["2026-10"], ["2026-09"]] and history[0].channel == "alipay"
     posting_key = key()
-    first = gw.post_payment("3300012345", Decimal("152.88"), "wechat", posting_key)  # type: ignore[attr-defined]
-    again = gw.post_payment("3300012345", Decimal("152.88"), "wechat", posting_key)  # type: ignore[attr-defined]
+    first = gw.post_payment("3300012345", Decimal("152.88"), "wechat", posting_key)
+    again = gw.post_payment("3300012345", Decimal("152.88"), "wechat", posting_key)
     assert first == again and first.periods == ["2026-10"]
     assert gw.get_bill("3300012345", "2026-10").paid
     with pytest.raises(CoreError) as err:
-        gw.post_payment("3300012345", Decimal("10.00"), "wechat", posting_key)  # type: ignore[attr-defined]
+        gw.post_payment("3300012345", Decimal("10.00"), "wechat", posting_key)
     assert (err.value.code, err.value.status) == ("duplicate_payment", 409)
 
 

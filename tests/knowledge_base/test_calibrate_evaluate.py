@@ -1,0 +1,62 @@
+"""Threshold calibration, evaluation metrics and the benchmark report."""
+
+import json
+
+from knowledge_base import bench, evaluate
+from knowledge_base.build import build
+from knowledge_base.calibrate import choose_threshold, read_offtopic
+from knowledge_base.core.config import REPO_ROOT
+
+from .support import TINY, settings_env
+
+
+def test_threshold_separates_the_two_sides():
+    calibration = choose_threshold(answerable=[0.6, 0.7, 0.8, 0.9], offtopic=[0.1, 0.2, 0.3])
+    assert 0.3 < calibration.threshold < 0.6
+    assert (calibration.precision, calibration.recall) == (1.0, 1.0)
+
+
+def test_threshold_prefers_precision_when_the_sides_overlap():
+    calibration = choose_threshold(answerable=[0.35, 0.6, 0.7, 0.8], offtopic=[0.1, 0.2, 0.4])
+    assert calibration.precision == 1.0  # one off-topic question slips through rather than a real one failing
+
+
+def test_offtopic_calibration_set_shares_nothing_with_eval():
+    offtopic = set(read_offtopic())
+    assert len(offtopic) >= 40
+    questions_dir = REPO_ROOT / "knowledge_base" / "questions"
+    eval_questions = {json.loads(line)["question"] for path in questions_dir.glob("eval_*.jsonl")
+                      for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+    assert not offtopic & eval_questions
+
+
+def test_second_build_is_a_no_op(built_kb):
+    assert build(built_kb, TINY, progress=False) == []
+
+
+def test_metrics_count_hits_by_rank():
+    ranks = [1, 3, None, 2]
+    assert evaluate._metrics(ranks) == {"hit@1": 0.25, "hit@3": 0.75, "mrr": round((1 + 1 / 3 + 1 / 2) / 4, 4), "n": 4}
+    ranked = [("a", "x"), ("b", "y"), ("a", "z")]
+    assert evaluate._rank_of(ranked, ("a", "z")) == 3 and evaluate._rank_of(ranked, "b") == 2
+
+
+def test_evaluate_writes_both_reports(built_kb, tmp_path, monkeypatch):
+    for key, value in settings_env(built_kb).items():
+        monkeypatch.setenv(key, value)
+    assert evaluate.main(["--out", str(tmp_path)]) == 0
+    report = json.loads((tmp_path / "kb_eval.json").read_text())
+    assert set(report["retrieval"]) == {"bm25", "dense", "hybrid"}
+    assert report["retrieval"]["hybrid"]["section"]["all"]["n"] == 3
+    assert report["no_answer"]["unanswerable"] == 1
+    assert "| hybrid | paraphrase |" in (tmp_path / "kb_eval.md").read_text()
+
+
+def test_bench_measures_every_index_kind(built_kb, tmp_path, monkeypatch):
+    for key, value in settings_env(built_kb).items():
+        monkeypatch.setenv(key, value)
+    assert bench.main(["--sizes", "400", "--out", str(tmp_path)]) == 0
+    report = json.loads((tmp_path / "kb_bench.json").read_text())
+    assert set(report["synthetic"]["400"]) == {"flat", "hnsw", "ivf"}
+    assert report["synthetic"]["400"]["flat"]["recall@10_vs_flat"] == 1.0
+    assert report["real"]["search"]["p50_ms"] > 0

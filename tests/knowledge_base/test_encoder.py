@@ -1,0 +1,85 @@
+"""Our encoder: deterministic training, retraining only when stale, and any other
+sentence-transformers directory taking its place through KB_ENCODER_PATH."""
+
+import dataclasses
+
+import pytest
+import torch
+
+from knowledge_base import encoder as kb_encoder
+from knowledge_base.build import build
+from knowledge_base.ingest import read_manifest
+from knowledge_base.search import IndexNotBuiltError, Searcher
+from knowledge_base.train_encoder import (
+    build_tokenizer,
+    init_model,
+    needs_training,
+    train,
+    training_inputs,
+)
+from knowledge_base.training_data import nlu_paraphrase_groups, strip_entity_markup
+
+from .support import TINY, copy_corpus, kb_settings
+
+
+def test_vocabulary_is_character_level_for_chinese():
+    tokenizer = build_tokenizer(["阶梯电价和峰谷电价", "拨打95598"], max_length=32)
+    assert tokenizer.tokenize("阶梯电价") == ["阶", "梯", "电", "价"]
+    assert tokenizer.tokenize("瀚") == ["[UNK]"]  # never seen: unknown, not an error
+
+
+def test_nlu_groups_strip_entity_markup_and_skip_non_paraphrases(built_kb):
+    groups = nlu_paraphrase_groups(built_kb.nlu_dir)
+    assert set(groups) == {"query_late_fee", "apply_transfer"}  # inform is not a paraphrase group
+    assert "户号3300012345要更名" in groups["apply_transfer"]
+    assert strip_entity_markup('我是[张三]{"entity": "person_name"}') == "我是张三"
+
+
+def test_training_is_deterministic(built_kb):
+    config = dataclasses.replace(TINY, max_steps=3)
+    inputs = training_inputs(built_kb, config)
+    first, _ = train(inputs, config, progress=False)
+    second, _ = train(inputs, config, progress=False)
+    for (name, a), (_, b) in zip(first.state_dict().items(), second.state_dict().items()):
+        assert torch.equal(a, b), name
+
+
+def test_encoder_is_retrained_only_when_its_data_changes(kb_copy):
+    assert not needs_training(kb_copy, training_inputs(kb_copy, TINY))
+    questions = kb_copy.questions_dir / "train_t.jsonl"
+    questions.write_text(questions.read_text(encoding="utf-8")
+                         + '{"doc_id": "t_outage", "section": "查询方式", "question": "停电信息哪里看"}\n',
+                         encoding="utf-8")
+    assert needs_training(kb_copy, training_inputs(kb_copy, TINY))
+
+
+def test_eval_questions_do_not_affect_training(kb_copy):
+    before = training_inputs(kb_copy, TINY)
+    eval_file = kb_copy.questions_dir / "eval_t.jsonl"
+    eval_file.write_text(eval_file.read_text(encoding="utf-8") + eval_file.read_text(encoding="utf-8"))
+    after = training_inputs(kb_copy, TINY)
+    assert before.data_hash == after.data_hash and before.pairs == after.pairs
+
+
+@pytest.fixture
+def foreign_model(tmp_path, built_kb):
+    """Some other sentence-transformers model (another size, not trained by us)."""
+    path = tmp_path / "other-encoder"
+    config = dataclasses.replace(TINY, hidden_size=48, num_heads=4, intermediate_size=96)
+    init_model(["电费违约金过户停电通知"], config).save(str(path))
+    return path
+
+
+def test_another_model_directory_replaces_the_encoder(tmp_path, foreign_model, built_kb):
+    settings = kb_settings(copy_corpus(tmp_path / "kb"), encoder=foreign_model)
+    before = kb_encoder.fingerprint(foreign_model)
+    build(settings, TINY, progress=False)
+    assert kb_encoder.fingerprint(foreign_model) == before  # never retrained or overwritten
+    assert read_manifest(settings.index_dir)["recipe"]["encoder"] == before
+    searcher = Searcher(settings)
+    assert searcher.index.embeddings.shape[1] == 48
+    assert searcher.search("过户需要哪些材料").results
+
+    mismatched = settings.model_copy(update={"encoder_path": built_kb.encoder_path})
+    with pytest.raises(IndexNotBuiltError, match="another encoder"):
+        Searcher(mismatched)
