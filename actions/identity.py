@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 
 MAX_FAILURES = 3
 LOCK = timedelta(minutes=30)
-BAD_ACCOUNT = "没有识别到户号：户号是10位或13位数字，可以在电费通知单或缴费凭证上找到。"
-BAD_LAST4 = "没有识别到4位数字。"
+WAY_OUT = "如果一时找不到，可以说“转人工”，或者说“算了”先不查。"
+BAD_ACCOUNT = "没有识别到户号：户号是10位或13位数字，可以在电费通知单或缴费凭证上找到。" + WAY_OUT
+BAD_LAST4 = "没有识别到4位数字。记不清登记手机号的话，可以说“转人工”，由客服核对其他信息。"
 MISMATCH = "户号与手机号后4位核对不一致，核验未通过（还可以再试{left}次）。为保护用户信息，我们不提示具体哪一项有误。"
 VERIFIED = "身份核验通过。"
 
@@ -110,8 +111,8 @@ class ValidateIdentityForm(FormValidationAction):
         if not account:
             say(dispatcher, tracker, BAD_ACCOUNT)
             return {"account_no": None}
-        last4 = tracker.get_slot("phone_last4")
-        if last4:  # the last 4 digits came first
+        last4 = find_last4(tracker.get_slot("phone_last4") or "")
+        if last4 and "phone_last4" not in tracker.slots_to_validate():  # the last 4 digits came first
             return self._check(account, last4, dispatcher, tracker)
         return {"account_no": account}
 

@@ -45,8 +45,8 @@ def load_searcher() -> Any | None:
         from knowledge_base.search import get_searcher
 
         return get_searcher()
-    except Exception:  # missing index, model or package: degrade, never fail the turn
-        log.exception("knowledge base unavailable")
+    except Exception as error:  # missing index, model or package: degrade, never fail the turn
+        log.warning("knowledge base unavailable: %s", error)
         return None
 
 

@@ -1,0 +1,1 @@
+"""Policy documents of the utility, searchable with citations (see docs/architecture.md, decision 4)."""

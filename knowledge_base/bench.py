@@ -86,7 +86,6 @@ def bench_synthetic(index: HybridIndex, query_vectors: np.ndarray, query_tokens:
     exact: list[set[int]] | None = None
     for kind in kinds:
         build_s, hybrid = _timed(HybridIndex.build, chunks, vectors, tokens, kind)
-        dense_s, _ = _timed(lambda: hybrid.dense.search(query_vectors, RECALL_AT))
         _, neighbours = hybrid.dense.search(query_vectors, RECALL_AT)
         found = [set(map(int, row)) for row in neighbours]
         exact = exact if exact is not None else found

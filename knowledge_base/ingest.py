@@ -88,8 +88,7 @@ def _assemble(doc_ids: list[str], cache: Path) -> tuple[list[Chunk], np.ndarray]
                 seen.add(chunk.dedup_key)
                 chunks.append(chunk)
                 rows.append(vector)
-    dim = vectors.shape[1] if doc_ids else 0
-    return chunks, np.stack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
+    return chunks, np.stack(rows)
 
 
 def _swap_in(new_dir: Path, target: Path) -> None:
@@ -108,6 +107,8 @@ def ingest(settings: KBSettings, *, model: Any = None, progress: bool = True) ->
     cache = index_dir / CACHE_SUBDIR
     recipe = _recipe(settings, _encoder.fingerprint(settings.encoder_path))
     documents = load_documents(settings.documents_dir)
+    if not documents:
+        raise FileNotFoundError(f"no documents (*.md) in {settings.documents_dir}")
     manifest = read_manifest(index_dir)
     known: dict[str, str] = manifest.get("documents", {}) if manifest.get("recipe") == recipe else {}
     kind = resolve_index_type(settings.index_type, manifest.get("chunks", 0), settings.hnsw_min_chunks)

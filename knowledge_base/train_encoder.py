@@ -2,8 +2,15 @@
 
 No pretrained Chinese model can be downloaded here, so a small BERT is trained from
 scratch: a character-level WordPiece vocabulary built from our own texts, a fresh
-BertConfig, mean pooling, and MultipleNegativesRankingLoss on (question, passage)
-pairs from the train question files plus paraphrase pairs from the NLU intents.
+BertConfig, mean pooling, and an in-batch-negatives contrastive loss
+(MultipleNegativesRankingLoss) on (question, passage) pairs from the train question
+files and on paraphrase pairs from the NLU intents.
+
+Question batches hold whole sections: a batch of sections carries one passage per
+section and all that section's train questions, each question ranked against every
+passage in the batch. That is MultipleNegativesRankingLoss's softmax over cosine
+similarities, with each passage encoded once instead of once per question; passages
+are the long texts, so this trains on some three times more questions per second.
 Training is deterministic (fixed seeds, deterministic kernels, fixed batch order), and
 the result is stamped with a hash of everything it was trained on, so a build retrains
 only when that hash changes.
@@ -28,11 +35,12 @@ from knowledge_base.core.config import KBSettings, get_settings
 from knowledge_base.documents import document_paths, load_documents
 from knowledge_base.training_data import (
     Pair,
+    SectionQuestions,
     is_calibration_question,
     load_train_questions,
     nlu_paraphrase_groups,
     paraphrase_pairs,
-    question_pairs,
+    section_questions,
     train_question_files,
 )
 
@@ -58,9 +66,11 @@ class TrainConfig:
     num_heads: int = 4
     intermediate_size: int = 1024
     max_seq_length: int = 128
-    batch_size: int = 64
-    epochs: int = 4
-    learning_rate: float = 5e-4
+    sections_per_batch: int = 48
+    pairs_per_batch: int = 64
+    question_epochs: int = 8
+    paraphrase_epochs: int = 2
+    learning_rate: float = 1e-3
     warmup_ratio: float = 0.1
     scale: float = 20.0
     seed: int = 20260101
@@ -70,6 +80,7 @@ class TrainConfig:
 
 @dataclass(frozen=True)
 class TrainingInputs:
+    sections: list[SectionQuestions]
     pairs: list[Pair]
     vocabulary_texts: list[str]
     data_hash: str
@@ -91,7 +102,6 @@ def training_inputs(settings: KBSettings, config: TrainConfig) -> TrainingInputs
     ]
     questions = [q for q in load_train_questions(settings.questions_dir) if not is_calibration_question(q)]
     groups = nlu_paraphrase_groups(settings.nlu_dir)
-    pairs = question_pairs(questions, chunks) + paraphrase_pairs(groups)
     texts = [c.search_text for c in chunks] + [q.question for q in questions]
     texts += [e for examples in groups.values() for e in examples]
     sources = document_paths(settings.documents_dir) + train_question_files(settings.questions_dir)
@@ -102,7 +112,7 @@ def training_inputs(settings: KBSettings, config: TrainConfig) -> TrainingInputs
         "chunking": [settings.chunk_chars, settings.overlap_chars],
     }
     digest = hashlib.sha256((json.dumps(recipe, sort_keys=True) + _hash_files(sources)).encode()).hexdigest()
-    return TrainingInputs(pairs, texts, digest)
+    return TrainingInputs(section_questions(questions, chunks), paraphrase_pairs(groups), texts, digest)
 
 
 def build_tokenizer(texts: list[str], max_length: int) -> PreTrainedTokenizerFast:
@@ -161,30 +171,65 @@ def init_model(texts: list[str], config: TrainConfig) -> SentenceTransformer:
     return SentenceTransformer(modules=[transformer, pooling], device="cpu")
 
 
-def make_batches(pairs: list[Pair], batch_size: int, rng: random.Random) -> list[list[Pair]]:
-    """Shuffled batches where no two pairs share a group or a text (in-batch negatives
-    must really be negatives). Question pairs and paraphrase pairs are batched apart, so
-    the short paraphrases are not padded to passage length."""
-    batches: list[list[Pair]] = []
-    for kind in (True, False):
-        queue = [p for p in pairs if p.group.startswith("intent:") is kind]
-        rng.shuffle(queue)
-        while queue:
-            batch: list[Pair] = []
-            seen: set[str] = set()
-            rest: list[Pair] = []
-            for pair in queue:
-                keys = {pair.group, pair.anchor, pair.positive}
-                if len(batch) < batch_size and not keys & seen:
-                    batch.append(pair)
-                    seen |= keys
-                else:
-                    rest.append(pair)
-            if len(batch) > 1:
-                batches.append(batch)
-            queue = rest if len(batch) > 1 else []
-    rng.shuffle(batches)
+@dataclass(frozen=True)
+class QuestionBatch:
+    """Passages of distinct sections; questions[i] is answered by passages[labels[i]]."""
+
+    passages: list[str]
+    questions: list[str]
+    labels: list[int]
+
+
+def question_batches(sections: list[SectionQuestions], per_batch: int, rng: random.Random) -> list[QuestionBatch]:
+    """One epoch over the sections; a section split into several chunks shows one of them
+    (drawn each epoch), so no batch holds two passages of the same section."""
+    order = list(sections)
+    rng.shuffle(order)
+    batches = []
+    for start in range(0, len(order), per_batch):
+        group = order[start:start + per_batch]
+        if len(group) < 2:
+            continue
+        passages = [rng.choice(section.passages) for section in group]
+        questions = [q for section in group for q in section.questions]
+        labels = [i for i, section in enumerate(group) for _ in section.questions]
+        batches.append(QuestionBatch(passages, questions, labels))
     return batches
+
+
+def pair_batches(pairs: list[Pair], per_batch: int, rng: random.Random) -> list[list[Pair]]:
+    """One epoch over the paraphrase pairs, in batches where no two pairs share a group
+    or a text (in-batch negatives must really be negatives)."""
+    queue = list(pairs)
+    rng.shuffle(queue)
+    batches: list[list[Pair]] = []
+    while queue:
+        batch: list[Pair] = []
+        seen: set[str] = set()
+        rest: list[Pair] = []
+        for pair in queue:
+            keys = {pair.group, pair.anchor, pair.positive}
+            if len(batch) < per_batch and not keys & seen:
+                batch.append(pair)
+                seen |= keys
+            else:
+                rest.append(pair)
+        if len(batch) < 2:
+            break
+        batches.append(batch)
+        queue = rest
+    return batches
+
+
+def schedule_batches(inputs: "TrainingInputs", config: TrainConfig, rng: random.Random) -> list:
+    """All batches of the run in a fixed (seeded) order."""
+    batches: list = []
+    for _ in range(config.question_epochs):
+        batches += question_batches(inputs.sections, config.sections_per_batch, rng)
+    for _ in range(config.paraphrase_epochs):
+        batches += pair_batches(inputs.pairs, config.pairs_per_batch, rng)
+    rng.shuffle(batches)
+    return batches[: config.max_steps] if config.max_steps is not None else batches
 
 
 def _seed_everything(seed: int, threads: int) -> None:
@@ -195,44 +240,46 @@ def _seed_everything(seed: int, threads: int) -> None:
     torch.use_deterministic_algorithms(True, warn_only=True)
 
 
+def _batch_loss(model: SentenceTransformer, pair_loss: MultipleNegativesRankingLoss, batch) -> torch.Tensor:
+    if isinstance(batch, QuestionBatch):
+        questions = model(model.preprocess(batch.questions))["sentence_embedding"]
+        passages = model(model.preprocess(batch.passages))["sentence_embedding"]
+        scores = pair_loss.similarity_fct(questions, passages) * pair_loss.scale
+        return torch.nn.functional.cross_entropy(scores, torch.tensor(batch.labels))
+    anchors = model.preprocess([p.anchor for p in batch])
+    positives = model.preprocess([p.positive for p in batch])
+    return pair_loss([anchors, positives], None)
+
+
 def train(inputs: TrainingInputs, config: TrainConfig, *, progress: bool = True) -> tuple[SentenceTransformer, dict]:
     """Train a fresh encoder; returns it with a summary (steps, loss, seconds)."""
     _seed_everything(config.seed, config.threads)
     started = time.perf_counter()
     model = init_model(inputs.vocabulary_texts, config)
-    loss_fn = MultipleNegativesRankingLoss(model, scale=config.scale)
-    rng = random.Random(config.seed)
-    epochs = [make_batches(inputs.pairs, config.batch_size, rng) for _ in range(config.epochs)]
-    total = sum(map(len, epochs))
-    if config.max_steps is not None:
-        total = min(total, config.max_steps)
+    pair_loss = MultipleNegativesRankingLoss(model, scale=config.scale)
+    batches = schedule_batches(inputs, config, random.Random(config.seed))
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=0.01)
+    total = len(batches)
     warmup = max(1, int(total * config.warmup_ratio))
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup)))
     )
     model.train()
     losses: list[float] = []
-    bar = tqdm(total=total, desc="training encoder", unit="step", disable=not progress, file=sys.stderr)
-    for batch in (b for epoch in epochs for b in epoch):
-        if len(losses) == total:
-            break
-        anchors = model.preprocess([p.anchor for p in batch])
-        positives = model.preprocess([p.positive for p in batch])
-        loss = loss_fn([anchors, positives], None)
+    for batch in tqdm(batches, desc="training encoder", unit="step", disable=not progress, file=sys.stderr):
+        loss = _batch_loss(model, pair_loss, batch)
         optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
         schedule.step()
         losses.append(loss.item())
-        bar.update()
-        bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
-    bar.close()
     model.eval()
     summary = {
         "steps": len(losses),
-        "pairs": len(inputs.pairs),
+        "sections": len(inputs.sections),
+        "questions": sum(len(s.questions) for s in inputs.sections),
+        "paraphrase_pairs": len(inputs.pairs),
         "final_loss": round(float(np.mean(losses[-20:])), 4) if losses else None,
         "seconds": round(time.perf_counter() - started, 1),
     }
@@ -282,10 +329,9 @@ def ensure_encoder(settings: KBSettings, config: TrainConfig = TrainConfig(), *,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--force", action="store_true", help="retrain even if the encoder is up to date")
-    parser.add_argument("--epochs", type=int, default=TrainConfig.epochs)
     args = parser.parse_args(argv)
     settings = get_settings()
-    summary = ensure_encoder(settings, TrainConfig(epochs=args.epochs), force=args.force)
+    summary = ensure_encoder(settings, force=args.force)
     if summary is None:
         print(f"encoder up to date: {settings.encoder_path}")
     else:

@@ -32,7 +32,7 @@ class Question:
 
 @dataclass(frozen=True)
 class Pair:
-    """An (anchor, positive) training pair; pairs of one group must not share a batch,
+    """An (anchor, positive) paraphrase pair; pairs of one group must not share a batch,
     or the loss would push apart two texts that mean the same thing."""
 
     anchor: str
@@ -82,16 +82,24 @@ def nlu_paraphrase_groups(nlu_dir: Path) -> dict[str, list[str]]:
     return groups
 
 
-def question_pairs(questions: Iterable[Question], chunks: list[Chunk]) -> list[Pair]:
-    """A question paired with every chunk of the section it is answered in."""
-    by_section: dict[tuple[str, str], list[Chunk]] = {}
+@dataclass(frozen=True)
+class SectionQuestions:
+    """The chunks of one section and the train questions it answers."""
+
+    key: str
+    passages: tuple[str, ...]
+    questions: tuple[str, ...]
+
+
+def section_questions(questions: Iterable[Question], chunks: list[Chunk]) -> list[SectionQuestions]:
+    passages: dict[str, list[str]] = {}
     for chunk in chunks:
-        by_section.setdefault((chunk.doc_id, chunk.section), []).append(chunk)
-    return [
-        Pair(q.question, chunk.search_text, f"{q.doc_id}#{q.section}")
-        for q in questions
-        for chunk in by_section.get((q.doc_id, q.section), [])
-    ]
+        passages.setdefault(f"{chunk.doc_id}#{chunk.section}", []).append(chunk.search_text)
+    asked: dict[str, list[str]] = {}
+    for q in questions:
+        asked.setdefault(f"{q.doc_id}#{q.section}", []).append(q.question)
+    return [SectionQuestions(key, tuple(passages[key]), tuple(dict.fromkeys(asked[key])))
+            for key in sorted(asked) if key in passages]
 
 
 def paraphrase_pairs(groups: dict[str, list[str]]) -> list[Pair]:

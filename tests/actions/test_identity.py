@@ -166,3 +166,19 @@ def test_the_questions_of_the_form(core) -> None:
     conversation = identity_form(Conversation()).user("查电费", "query_bill")
     assert "户号" in conversation.run(ActionAskAccountNo()).text
     assert "后4位" in conversation.run(ActionAskPhoneLast4()).text
+
+
+def test_an_account_number_typed_when_the_phone_digits_are_asked_gets_one_hint(core) -> None:
+    conversation = identity_form(Conversation())
+    conversation.answer_form(ValidateIdentityForm(), "account_no", ZHANG_SAN)
+    reply = conversation.answer_form(ValidateIdentityForm(), "phone_last4", LI_SI, account_no=LI_SI)
+    assert reply.text.count("没有识别到4位数字") == 1
+    assert not conversation.slots["identity_failures"]
+
+
+def test_both_values_in_one_message_are_checked_once(core) -> None:
+    conversation = identity_form(Conversation())
+    conversation.set(requested_slot="account_no").user("户号3300012345，尾号8000", "inform", {"account_no": ZHANG_SAN})
+    conversation.set(account_no=ZHANG_SAN, phone_last4="8000")
+    result = conversation.run(ValidateIdentityForm())
+    assert result.text == "身份核验通过。" and conversation.slots["verified_account"] == ZHANG_SAN

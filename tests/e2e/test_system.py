@@ -35,8 +35,8 @@ def test_message_goes_through_rasa_and_an_action_to_the_demo_database(system: Ru
     post("3300012345")
     replies = post("8000")
     text = "".join(r.get("text") or "" for r in replies)
-    # 张三's September 2026 bill: 300 kWh, all in tier 1 at 0.538 → 161.40 yuan
-    assert "161.40" in text or "10月" in text, text
+    # 张三's October 2026 bill: 260 kWh, all in tier 2 (2,820 kWh before) at 0.588 → 152.88 yuan
+    assert "152.88" in text, text
 
 
 def test_second_run_refuses_with_a_clear_message_about_the_port(system: RunningSystem) -> None:

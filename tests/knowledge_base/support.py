@@ -15,7 +15,8 @@ from knowledge_base.train_encoder import TrainConfig
 CORPUS = Path(__file__).parent / "corpus"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TINY = TrainConfig(hidden_size=32, num_layers=1, num_heads=2, intermediate_size=64, max_seq_length=64,
-                   batch_size=8, epochs=4, learning_rate=3e-3)
+                   sections_per_batch=4, pairs_per_batch=8, question_epochs=6, paraphrase_epochs=1,
+                   learning_rate=3e-3)
 
 
 def kb_settings(root: Path, encoder: Path | None = None) -> KBSettings:

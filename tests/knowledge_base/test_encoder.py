@@ -58,7 +58,7 @@ def test_eval_questions_do_not_affect_training(kb_copy):
     eval_file = kb_copy.questions_dir / "eval_t.jsonl"
     eval_file.write_text(eval_file.read_text(encoding="utf-8") + eval_file.read_text(encoding="utf-8"))
     after = training_inputs(kb_copy, TINY)
-    assert before.data_hash == after.data_hash and before.pairs == after.pairs
+    assert before.data_hash == after.data_hash and before.sections == after.sections
 
 
 @pytest.fixture
