@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from integrations.api.routes import health, kb, rest_channel
 from integrations.core.config import get_settings
@@ -43,6 +44,15 @@ def create_app() -> FastAPI:
             status_code=400,
             content={"error": "bad_request", "message": f"请求格式不正确 (invalid request): {', '.join(fields)}"},
         )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+        """Every refusal in one shape; a body that is not JSON at all is a bad request too."""
+        if exc.status_code == 400:
+            message = "请求格式不正确 (invalid request): body"
+        else:
+            message = exc.detail if isinstance(exc.detail, str) else "request refused"
+        return JSONResponse(status_code=exc.status_code, content={"error": "http_error", "message": message})
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:

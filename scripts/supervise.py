@@ -54,7 +54,7 @@ def service_environment() -> dict[str, str]:
         **ports,
         "ACTION_SERVER_URL": f"http://{local}:{ports['ACTION_PORT']}/webhook",
         "HUB_RASA_URL": f"http://{local}:{ports['RASA_PORT']}",
-        "CORE_API_URL": f"http://{local}:{ports['CORE_PORT']}",
+        "CORE_BASE_URL": f"http://{local}:{ports['CORE_PORT']}",
         "PYTHONPATH": str(ROOT),
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
