@@ -12,7 +12,7 @@ from scripts.running import ROOT, RunningSystem, marked_pids, start_system
 
 
 def test_every_service_answers_its_health_check(system: RunningSystem) -> None:
-    checks = {"hub": "/healthz", "rasa": "/", "actions": "/health", "core": "/healthz"}
+    checks = {"hub": "/healthz", "rasa": "/", "action": "/health", "core": "/healthz"}
     for service, path in checks.items():
         assert httpx.get(system.url(service) + path, timeout=5).status_code == 200, service
 
