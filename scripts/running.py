@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "POWERDESK_RUN_MARKER"
-READY_LINE = "All services are ready"
+READY_LINE = "Press Ctrl-C to stop them all"  # the last line of the ready banner
 
 
 class StartFailed(RuntimeError):
