@@ -69,3 +69,8 @@ def mask_account(account_no: str | None) -> str | None:
     if not account_no:
         return None
     return account_no[:4] + "*" * (len(account_no) - 6) + account_no[-2:]
+
+
+def masked_phone(phone: str) -> str:
+    """138****8000: enough for the customer to recognise the number, useless to anyone else."""
+    return phone[:3] + "****" + phone[-4:]

@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.base import AskAction, SafeAction, extract_answer, latest_intent
 from actions.channel import say
 from actions.digits import find_mobile
+from actions.fmt import masked_phone
 from actions.handoff import hand_over, leave_form, topic_intent
 from actions.work_orders import create_order
 
@@ -28,10 +29,6 @@ def validate_phone(value: Any, dispatcher: CollectingDispatcher, tracker: Tracke
     if not phone:
         say(dispatcher, tracker, BAD_PHONE)
     return {"callback_phone": phone}
-
-
-def masked_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:]
 
 
 class ActionRequestHuman(SafeAction):

@@ -19,7 +19,8 @@ from actions.fmt import moment_label, money
 from actions.gateway import get_gateway
 from actions.handoff import offer_human
 from actions.identity import verified_for
-from actions.service_orders import create_service_order, masked_phone
+from actions.fmt import masked_phone
+from actions.service_orders import create_service_order
 from actions.service_text import SAFETY_ADVICE, account_words
 from backend_core.gateway.interfaces import Outage, WorkOrder
 

@@ -50,6 +50,3 @@ def request_ended(tracker: Tracker) -> list[EventType]:
         SlotSet(slot, None) for slot in REQUEST_SLOTS if tracker.get_slot(slot) is not None
     ]
 
-
-def masked_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:]

@@ -23,7 +23,8 @@ from actions.forms_service import latest_entity, typed_answers
 from actions.gateway import get_gateway
 from actions.identity import require_identity, verified_for
 from actions.service_catalog import ADDRESS_REUSED_BY, FORMS, REQUEST_SLOTS, TASKS, Account, Task
-from actions.service_orders import create_service_order, masked_phone, request_ended
+from actions.fmt import masked_phone
+from actions.service_orders import create_service_order, request_ended
 from actions.service_text import ORDER_STATES, date_label, deadline_words, work_order_value
 from backend_core.gateway.interfaces import CoreError, NotFound, WorkOrder
 
