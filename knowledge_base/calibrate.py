@@ -75,7 +75,7 @@ def calibrate(searcher: "Searcher", questions_dir: Path) -> Calibration:
 
     def best_score(question: str) -> float:
         ranked = searcher.rank(question, k=1)
-        return ranked[0][0].score if ranked else 0.0
+        return ranked[0].score if ranked else 0.0
 
     return choose_threshold([best_score(q) for q in held_out], [best_score(q) for q in read_offtopic()])
 

@@ -39,7 +39,11 @@ class Chunk:
 
 
 def _sections(doc: Document) -> list[tuple[str, list[str]]]:
-    """(section heading, paragraphs) in order; text before the first `##` is filed under the title."""
+    """(section heading, paragraphs) in order. The preamble before the first `##` ("现将
+    有关事项公告如下") joins the first section: as a chunk of its own it matched every
+    question about the document by its title and pushed the sections that answer them
+    down (held-out train questions: hybrid hit@1 0.56 with it, 0.60 merged). A document
+    without `##` sections is filed under its title."""
     sections: list[tuple[str, list[str]]] = [(doc.title, [])]
     block: list[str] = []
     subheading = ""  # a `###` heading is glued to the paragraph that follows it
@@ -69,7 +73,12 @@ def _sections(doc: Document) -> list[tuple[str, list[str]]]:
         else:
             flush()
     flush()
-    return [(heading, paras) for heading, paras in sections if paras]
+    preamble, rest = sections[0][1], sections[1:]
+    if rest:
+        rest[0] = (rest[0][0], preamble + rest[0][1])
+    else:
+        rest = sections[:1]
+    return [(heading, paras) for heading, paras in rest if paras]
 
 
 def _split_long(paragraph: str, limit: int) -> list[str]:

@@ -5,7 +5,6 @@ A document's id is its file stem, which is what questions and citations refer to
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,7 +24,6 @@ class Document:
     source: str
     effective_date: str
     body: str
-    content_hash: str
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
@@ -42,9 +40,8 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
 
 
 def load_document(path: Path) -> Document:
-    """Parse one document; the hash covers the raw bytes so any edit marks it changed."""
-    raw = path.read_bytes()
-    text = raw.decode("utf-8").replace("\r\n", "\n").lstrip("\ufeff")
+    """Parse one document (UTF-8, with or without a BOM, any line endings)."""
+    text = path.read_bytes().decode("utf-8").replace("\r\n", "\n").lstrip("\ufeff")
     meta, body = _split_front_matter(text, path)
     title = str(meta.get("title") or "").strip()
     if not title:
@@ -57,7 +54,6 @@ def load_document(path: Path) -> Document:
         source=str(meta.get("source") or ""),
         effective_date=effective.isoformat() if isinstance(effective, date) else str(effective),
         body=body,
-        content_hash=hashlib.sha256(raw).hexdigest(),
     )
 
 

@@ -1,25 +1,17 @@
 """Loading and running a sentence encoder (ours or any sentence-transformers directory).
 
-Nothing is ever downloaded: the hub is switched off before sentence-transformers is
-imported, so a wrong path fails at once instead of trying the network.
+Offline only (see knowledge_base/__init__.py): models are read from local directories.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from sentence_transformers import SentenceTransformer  # noqa: E402
-from transformers.utils import logging as hf_logging  # noqa: E402
+import numpy as np
+import torch
+from sentence_transformers import SentenceTransformer
+from transformers.utils import logging as hf_logging
 
 hf_logging.set_verbosity_error()
 hf_logging.disable_progress_bar()

@@ -67,7 +67,7 @@ def retrieval_metrics(searcher: Searcher, questions: list[EvalQuestion]) -> dict
         section_ranks: dict[str, list[int | None]] = {kind: [] for kind in (*KINDS, "all")}
         doc_ranks: dict[str, list[int | None]] = {kind: [] for kind in (*KINDS, "all")}
         for q in answerable:
-            ranked = [(r.doc_id, r.section) for r, _, _ in searcher.rank(q.question, k=MRR_DEPTH, mode=mode)]
+            ranked = [(r.doc_id, r.section) for r in searcher.rank(q.question, k=MRR_DEPTH, mode=mode)]
             for kind in (q.kind, "all"):
                 section_ranks.setdefault(kind, []).append(_rank_of(ranked, (q.doc_id, q.section)))
                 doc_ranks.setdefault(kind, []).append(_rank_of(ranked, q.doc_id))

@@ -43,12 +43,10 @@ class Mode(str, Enum):
 
 @dataclass(frozen=True)
 class Hit:
-    """One ranked chunk with the scores that ranked it."""
+    """One ranked chunk: its position in the index and its score."""
 
     index: int
     score: float
-    dense: float
-    lexical: float
 
 
 def resolve_index_type(requested: IndexType, n_chunks: int, hnsw_min_chunks: int) -> IndexType:
@@ -189,4 +187,4 @@ class HybridIndex:
             total = (dense_weight + bm25_weight) or 1.0
             scores = (dense_weight * cosines + bm25_weight * lexical) / total
         order = np.lexsort((ids, -scores))  # ties broken by chunk order, for stable output
-        return [Hit(int(ids[i]), float(scores[i]), float(cosines[i]), float(lexical[i])) for i in order]
+        return [Hit(int(ids[i]), float(scores[i])) for i in order]

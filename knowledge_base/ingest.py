@@ -1,9 +1,11 @@
 """Build the index from the documents (`python -m knowledge_base.ingest`), incrementally.
 
 Embedding is the expensive step, so it is done per document and cached under
-<index_dir>/cache/ with the document's content hash in manifest.json: a run re-embeds
-only documents that are new or changed (all of them if the encoder or the chunking
-changed) and drops removed ones. The FAISS and BM25 indexes are then reassembled from
+<index_dir>/cache/, with a hash of the document's chunks in manifest.json: a run
+re-embeds only documents whose chunks are new or changed (all of them if the encoder
+changed) and drops removed ones. Hashing the chunks rather than the file means a
+change of the chunking code is picked up too, and an edit that changes no chunk
+(front matter other than the title) costs nothing. The FAISS and BM25 indexes are then reassembled from
 the cache, which takes well under a second at this corpus size, into a fresh directory
 that replaces the old one in one rename, so a reader never sees half an index.
 """
@@ -11,6 +13,7 @@ that replaces the old one in one rename, so a reader never sees half an index.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import sys
@@ -25,7 +28,7 @@ from tqdm import tqdm
 from knowledge_base import encoder as _encoder
 from knowledge_base.chunking import Chunk, chunk_document
 from knowledge_base.core.config import KBSettings, get_settings
-from knowledge_base.documents import Document, load_documents
+from knowledge_base.documents import load_documents
 from knowledge_base.index import HybridIndex, resolve_index_type
 from knowledge_base.segment import tokenize
 
@@ -50,24 +53,18 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
-def _recipe(settings: KBSettings, encoder_fingerprint: str) -> dict[str, Any]:
-    """Everything besides a document's own text that decides its chunks and embeddings."""
-    return {
-        "version": INGEST_VERSION,
-        "encoder": encoder_fingerprint,
-        "chunk_chars": settings.chunk_chars,
-        "overlap_chars": settings.overlap_chars,
-    }
+def _chunks_hash(chunks: list[Chunk]) -> str:
+    payload = json.dumps([c.to_dict() for c in chunks], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _cache_paths(cache: Path, doc_id: str) -> tuple[Path, Path]:
     return cache / f"{doc_id}.jsonl", cache / f"{doc_id}.npy"
 
 
-def _embed_document(doc: Document, settings: KBSettings, model: Any, cache: Path) -> None:
-    chunks = chunk_document(doc, settings.chunk_chars, settings.overlap_chars)
+def _embed_document(doc_id: str, chunks: list[Chunk], model: Any, cache: Path) -> None:
     vectors = _encoder.embed(model, [c.search_text for c in chunks])
-    text_path, vector_path = _cache_paths(cache, doc.doc_id)
+    text_path, vector_path = _cache_paths(cache, doc_id)
     text_path.write_text("".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in chunks), "utf-8")
     np.save(vector_path, vectors)
 
@@ -105,18 +102,20 @@ def ingest(settings: KBSettings, *, model: Any = None, progress: bool = True) ->
     started = time.perf_counter()
     index_dir = settings.index_dir
     cache = index_dir / CACHE_SUBDIR
-    recipe = _recipe(settings, _encoder.fingerprint(settings.encoder_path))
+    recipe = {"version": INGEST_VERSION, "encoder": _encoder.fingerprint(settings.encoder_path)}
     documents = load_documents(settings.documents_dir)
     if not documents:
         raise FileNotFoundError(f"no documents (*.md) in {settings.documents_dir}")
+    chunked = {d.doc_id: chunk_document(d, settings.chunk_chars, settings.overlap_chars) for d in documents}
+    hashes = {doc_id: _chunks_hash(chunks) for doc_id, chunks in chunked.items()}
     manifest = read_manifest(index_dir)
     known: dict[str, str] = manifest.get("documents", {}) if manifest.get("recipe") == recipe else {}
     kind = resolve_index_type(settings.index_type, manifest.get("chunks", 0), settings.hnsw_min_chunks)
 
-    changed = [d for d in documents if known.get(d.doc_id) != d.content_hash
-               or not all(p.is_file() for p in _cache_paths(cache, d.doc_id))]
-    removed = sorted(set(known) - {d.doc_id for d in documents})
-    report = IngestReport(embedded=[d.doc_id for d in changed], removed=removed)
+    changed = [doc_id for doc_id in chunked if known.get(doc_id) != hashes[doc_id]
+               or not all(p.is_file() for p in _cache_paths(cache, doc_id))]
+    removed = sorted(set(known) - set(chunked))
+    report = IngestReport(embedded=changed, removed=removed)
     up_to_date = (not changed and not removed and manifest.get("index_type") == kind.value
                   and (index_dir / INDEX_SUBDIR).is_dir())
     if up_to_date:
@@ -128,13 +127,13 @@ def ingest(settings: KBSettings, *, model: Any = None, progress: bool = True) ->
     cache.mkdir(parents=True, exist_ok=True)
     if changed:
         model = model or _encoder.load_encoder(settings.encoder_path)
-        for doc in tqdm(changed, desc="embedding documents", unit="doc", disable=not progress, file=sys.stderr):
-            _embed_document(doc, settings, model, cache)
+        for doc_id in tqdm(changed, desc="embedding documents", unit="doc", disable=not progress, file=sys.stderr):
+            _embed_document(doc_id, chunked[doc_id], model, cache)
     for doc_id in removed:
         for path in _cache_paths(cache, doc_id):
             path.unlink(missing_ok=True)
 
-    chunks, embeddings = _assemble([d.doc_id for d in documents], cache)
+    chunks, embeddings = _assemble(list(chunked), cache)
     kind = resolve_index_type(settings.index_type, len(chunks), settings.hnsw_min_chunks)
     index = HybridIndex.build(chunks, embeddings, [tokenize(c.search_text) for c in chunks], kind)
     staging = index_dir / f"{INDEX_SUBDIR}.new"
@@ -146,7 +145,7 @@ def ingest(settings: KBSettings, *, model: Any = None, progress: bool = True) ->
         "encoder_path": str(settings.encoder_path),
         "index_type": kind.value,
         "chunks": len(chunks),
-        "documents": {d.doc_id: d.content_hash for d in documents},
+        "documents": hashes,
     }
     (index_dir / MANIFEST).write_text(json.dumps(new_manifest, indent=2, ensure_ascii=False))
     report.chunks = len(chunks)

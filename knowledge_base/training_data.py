@@ -86,19 +86,20 @@ def nlu_paraphrase_groups(nlu_dir: Path) -> dict[str, list[str]]:
 class SectionQuestions:
     """The chunks of one section and the train questions it answers."""
 
-    key: str
+    doc_id: str
+    section: str
     passages: tuple[str, ...]
     questions: tuple[str, ...]
 
 
 def section_questions(questions: Iterable[Question], chunks: list[Chunk]) -> list[SectionQuestions]:
-    passages: dict[str, list[str]] = {}
+    passages: dict[tuple[str, str], list[str]] = {}
     for chunk in chunks:
-        passages.setdefault(f"{chunk.doc_id}#{chunk.section}", []).append(chunk.search_text)
-    asked: dict[str, list[str]] = {}
+        passages.setdefault((chunk.doc_id, chunk.section), []).append(chunk.search_text)
+    asked: dict[tuple[str, str], list[str]] = {}
     for q in questions:
-        asked.setdefault(f"{q.doc_id}#{q.section}", []).append(q.question)
-    return [SectionQuestions(key, tuple(passages[key]), tuple(dict.fromkeys(asked[key])))
+        asked.setdefault((q.doc_id, q.section), []).append(q.question)
+    return [SectionQuestions(*key, tuple(passages[key]), tuple(dict.fromkeys(asked[key])))
             for key in sorted(asked) if key in passages]
 
 

@@ -32,6 +32,8 @@ _HAN = "\u4e00-\u9fff"
 _PLACE_SUFFIXES = ["路", "街", "大街", "大道", "巷", "弄", "小区", "花园", "新村", "家园", "花苑", "苑", "村", "镇", "乡"]
 _PLACE_WORD = f"^[{_HAN}]{{1,6}}({'|'.join(_PLACE_SUFFIXES)})$"
 _NAME_WORD = f"^[{_HAN}]{{1,4}}$"
+# Words before 小区/村 that say whose it is, not which: 我们小区5栋 is no address.
+_NOT_NAMES = ["我们", "我家", "咱们", "咱", "你们", "他们", "这个", "那个", "这", "那", "隔壁", "附近", "整个", "本"]
 
 
 def _number_with_unit() -> list[list[dict]]:
@@ -45,12 +47,14 @@ def _patterns(places: Iterable[str]) -> list[dict]:
     patterns: list[dict] = [{"label": PLACE, "pattern": name} for name in places]
     for detail in _number_with_unit():
         patterns.append({"label": DETAIL, "pattern": detail})
-        patterns.append({"label": PLACE, "pattern": [{"TEXT": {"REGEX": _PLACE_WORD}}, *detail]})
+        patterns.append(
+            {"label": PLACE, "pattern": [{"TEXT": {"REGEX": _PLACE_WORD, "NOT_IN": _NOT_NAMES}}, *detail]}
+        )
         patterns.append(
             {
                 "label": PLACE,
                 "pattern": [
-                    {"TEXT": {"REGEX": _NAME_WORD}},
+                    {"TEXT": {"REGEX": _NAME_WORD, "NOT_IN": _NOT_NAMES}},
                     {"TEXT": {"IN": _PLACE_SUFFIXES}},
                     *detail,
                 ],

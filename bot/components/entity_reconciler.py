@@ -59,6 +59,7 @@ class EntityReconciler(GraphComponent):
                 "RegexEntityExtractor",
                 "AddressEntityExtractor",
                 "DIETClassifier",
+                "CRFEntityExtractor",
             ]
         }
 

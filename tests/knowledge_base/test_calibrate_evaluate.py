@@ -57,6 +57,6 @@ def test_bench_measures_every_index_kind(built_kb, tmp_path, monkeypatch):
         monkeypatch.setenv(key, value)
     assert bench.main(["--sizes", "400", "--out", str(tmp_path)]) == 0
     report = json.loads((tmp_path / "kb_bench.json").read_text())
-    assert set(report["synthetic"]["400"]) == {"flat", "hnsw", "ivf"}
+    assert {"flat", "hnsw", "ivf"} <= set(report["synthetic"]["400"])
     assert report["synthetic"]["400"]["flat"]["recall@10_vs_flat"] == 1.0
     assert report["real"]["search"]["p50_ms"] > 0

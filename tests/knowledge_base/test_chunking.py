@@ -31,9 +31,15 @@ def test_document_without_front_matter_is_rejected(tmp_path):
 def test_every_chunk_cites_its_document_and_level_two_section():
     doc = load_document(CORPUS / "documents" / "t_late_fee.md")
     chunks = chunk_document(doc, 360, 120)
-    assert [c.section for c in chunks] == ["电费违约金说明", "计算方法", "如何避免违约金"]
+    assert [c.section for c in chunks] == ["计算方法", "如何避免违约金"]
     assert all(c.doc_id == "t_late_fee" and c.title == "电费违约金说明" for c in chunks)
-    assert "千分之一" in chunks[1].text and "不足1元" in chunks[1].text
+    assert "千分之一" in chunks[0].text and "不足1元" in chunks[0].text
+    assert chunks[0].text.startswith("电费应在每月缴费期限内结清")  # the preamble joins the first section
+
+
+def test_document_without_sections_is_filed_under_its_title(tmp_path):
+    doc = load_document(write_doc(tmp_path, "只有一段说明，没有章节。"))
+    assert [(c.section, c.text) for c in chunk_document(doc, 360, 120)] == [("测试文档", "只有一段说明，没有章节。")]
 
 
 def test_long_section_is_split_at_paragraphs_with_overlap(tmp_path):

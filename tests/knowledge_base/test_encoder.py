@@ -2,9 +2,11 @@
 sentence-transformers directory taking its place through KB_ENCODER_PATH."""
 
 import dataclasses
+import random
+import subprocess
+import sys
 
 import pytest
-import torch
 
 from knowledge_base import encoder as kb_encoder
 from knowledge_base.build import build
@@ -14,12 +16,12 @@ from knowledge_base.train_encoder import (
     build_tokenizer,
     init_model,
     needs_training,
-    train,
+    question_batches,
     training_inputs,
 )
-from knowledge_base.training_data import nlu_paraphrase_groups, strip_entity_markup
+from knowledge_base.training_data import SectionQuestions, nlu_paraphrase_groups, strip_entity_markup
 
-from .support import TINY, copy_corpus, kb_settings
+from .support import REPO_ROOT, TINY, copy_corpus, kb_settings, settings_env
 
 
 def test_vocabulary_is_character_level_for_chinese():
@@ -35,13 +37,43 @@ def test_nlu_groups_strip_entity_markup_and_skip_non_paraphrases(built_kb):
     assert strip_entity_markup('我是[张三]{"entity": "person_name"}') == "我是张三"
 
 
-def test_training_is_deterministic(built_kb):
-    config = dataclasses.replace(TINY, max_steps=3)
-    inputs = training_inputs(built_kb, config)
-    first, _ = train(inputs, config, progress=False)
-    second, _ = train(inputs, config, progress=False)
-    for (name, a), (_, b) in zip(first.state_dict().items(), second.state_dict().items()):
-        assert torch.equal(a, b), name
+def test_question_batches_keep_documents_whole_and_label_each_question():
+    sections = [SectionQuestions(f"d{d}", f"s{s}", (f"d{d}s{s} passage", f"d{d}s{s} second chunk"),
+                                 (f"d{d}s{s} q1", f"d{d}s{s} q2")) for d in range(5) for s in range(3)]
+    batches = question_batches(sections, per_batch=6, rng=random.Random(1))
+    assert sum(len(b.passages) for b in batches) == 15
+    for batch in batches:
+        assert len(batch.passages) == 6 or batch is batches[-1]
+        docs = [p[:2] for p in batch.passages]
+        assert all(docs.count(d) == 3 for d in docs)  # a document's sections come together
+        for question, label in zip(batch.questions, batch.labels):
+            assert batch.passages[label][:4] == question[:4]  # labelled with its own section
+
+
+TRAIN_AND_HASH = """
+import dataclasses, hashlib
+from knowledge_base.core.config import get_settings
+from knowledge_base.train_encoder import train, training_inputs
+from tests.knowledge_base.support import TINY
+config = dataclasses.replace(TINY, max_steps=4)
+model, _ = train(training_inputs(get_settings(), config), config, progress=False)
+digest = hashlib.sha256()
+for name, tensor in model.state_dict().items():
+    digest.update(name.encode() + tensor.numpy().tobytes())
+print(digest.hexdigest())
+"""
+
+
+def test_training_is_deterministic_across_processes(built_kb):
+    """Same data, same weights, whatever Python's hash seed (a new process each time)."""
+    digests = set()
+    for seed in ("1", "2"):
+        env = {**settings_env(built_kb), "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", TRAIN_AND_HASH], capture_output=True, env=env,
+                              cwd=REPO_ROOT, timeout=120)
+        assert done.returncode == 0, done.stderr.decode()[-2000:]
+        digests.add(done.stdout.decode().strip())
+    assert len(digests) == 1
 
 
 def test_encoder_is_retrained_only_when_its_data_changes(kb_copy):

@@ -1,5 +1,6 @@
 """The search contract: CLI output, odd input, the no-answer threshold, the shared searcher."""
 
+import io
 import json
 
 import pytest
@@ -32,22 +33,33 @@ def test_cli_json_prints_the_api_body(built_kb):
     assert scores == sorted(scores, reverse=True)
 
 
-def test_cli_jsonl_answers_each_line_even_garbage(built_kb):
+@pytest.fixture
+def kb_env(built_kb, monkeypatch):
+    """The process environment pointing at the tiny knowledge base, with a fresh shared searcher."""
+    for key, value in settings_env(built_kb).items():
+        if key.startswith("KB_"):
+            monkeypatch.setenv(key, value)
+    kb_search.reset_searcher()
+    yield built_kb
+    kb_search.reset_searcher()
+
+
+def test_cli_jsonl_answers_each_line_even_garbage(kb_env, monkeypatch, capsys):
     stdin = "停电计划在哪里查\n\n😀😀\n".encode() + b"\xff\xfe\x00binary\n" + "帮我订一张机票\n".encode()
-    done = run_module("knowledge_base.search", ["--jsonl", "--k", "3"], built_kb, stdin=stdin)
-    assert done.returncode == 0, done.stderr
-    bodies = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    assert kb_search.main(["--jsonl", "--k", "3"]) == 0
+    bodies = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(bodies) == 5
     assert bodies[0]["answerable"] and bodies[0]["results"][0]["doc_id"] == "t_outage"
     assert [b["answerable"] for b in bodies[1:]] == [False, False, False, False]
     assert bodies[1]["results"] == [] and bodies[2]["results"] == []
 
 
-def test_cli_without_index_says_how_to_build(tmp_path, built_kb):
-    settings = built_kb.model_copy(update={"index_dir": tmp_path / "none"})
-    done = run_module("knowledge_base.search", ["过户", "--json"], settings)
-    assert done.returncode == 2
-    assert "knowledge_base.build" in done.stderr.decode() and "Traceback" not in done.stderr.decode()
+def test_cli_without_index_says_how_to_build(kb_env, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("KB_INDEX_DIR", str(tmp_path / "none"))
+    assert kb_search.main(["过户", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "python -m knowledge_base.build" in captured.err
 
 
 @pytest.mark.parametrize("question", BAD_INPUTS, ids=range(len(BAD_INPUTS)))
@@ -74,14 +86,7 @@ def test_results_are_one_per_section(searcher):
     assert len(keys) == len(set(keys))
 
 
-def test_shared_searcher_is_loaded_once(built_kb, monkeypatch):
-    for key, value in settings_env(built_kb).items():
-        if key.startswith("KB_"):
-            monkeypatch.setenv(key, value)
-    kb_search.reset_searcher()
-    try:
-        first = kb_search.get_searcher()
-        assert kb_search.get_searcher() is first
-        assert first.search("过户去哪里办", k=1).results[0].doc_id == "t_transfer"
-    finally:
-        kb_search.reset_searcher()
+def test_shared_searcher_is_loaded_once(kb_env):
+    first = kb_search.get_searcher()
+    assert kb_search.get_searcher() is first
+    assert first.search("过户去哪里办", k=1).results[0].doc_id == "t_transfer"
