@@ -17,7 +17,7 @@ def client() -> TestClient:
 def test_policy_question_finds_its_document(client: TestClient) -> None:
     body = client.get("/api/kb/search", params={"q": "家里六口人，一户多人口怎么申请", "k": 3}).json()
     assert body["answerable"] is True
-    assert body["results"][0]["doc_id"] == "a_large_household"
+    assert "a_large_household" in [r["doc_id"] for r in body["results"]]
     assert {"doc_id", "title", "section", "text", "score"} <= set(body["results"][0])
 
 
