@@ -36,3 +36,17 @@ def test_odd_queries_are_answered_cleanly(client: TestClient, q: str) -> None:
 def test_k_out_of_range_is_a_clear_400(client: TestClient) -> None:
     response = client.get("/api/kb/search", params={"q": "电价", "k": 500})
     assert response.status_code == 400 and "k" in response.json()["message"]
+
+
+def test_missing_index_is_a_503_not_a_crash(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from knowledge_base.search import reset_searcher
+
+    monkeypatch.setenv("KB_INDEX_DIR", str(tmp_path / "nothing"))
+    reset_searcher()
+    try:
+        with TestClient(create_app()) as client:
+            response = client.get("/api/kb/search", params={"q": "电价"})
+        assert response.status_code == 503 and "make build" in response.json()["message"]
+    finally:
+        monkeypatch.undo()
+        reset_searcher()
