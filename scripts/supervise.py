@@ -98,7 +98,6 @@ def wait_until_ready(manager: Manager, host: str) -> None:
         "\n"
         "  All services are ready.\n"
         f"  Web chat demo      http://{host}:{hub}/\n"
-        f"  Agent console      http://{host}:{hub}/console\n"
         f"  Hub API docs       http://{host}:{hub}/docs\n"
         f"  Billing core docs  http://{host}:{core}/docs\n"
         f"  Rasa server        http://{host}:{rasa}/\n"
