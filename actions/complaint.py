@@ -14,7 +14,7 @@ from actions.base import AskAction, SafeAction, latest_text
 from actions.channel import say
 from actions.clock import agents_on_duty
 from actions.handoff import hand_over
-from actions.human import extract_requested_phone, validate_phone
+from actions.human import CallbackPhoneSlot
 from actions.work_orders import create_order
 
 MAX_DETAIL = 500  # characters kept in the order; a 5,000-character rant is cut, not refused
@@ -24,7 +24,7 @@ _BARE_COMPLAINT = re.compile(r"我?(要|想|想要)?(投诉|举报|反映)(一�
 _WITHDRAWN = re.compile(r"^\s*(算了|不用了|不投诉|不想投诉|不要投诉|取消|没事了)")
 
 
-class ValidateComplaintForm(FormValidationAction):
+class ValidateComplaintForm(CallbackPhoneSlot, FormValidationAction):
     def name(self) -> str:
         return "validate_complaint_form"
 
@@ -37,9 +37,6 @@ class ValidateComplaintForm(FormValidationAction):
             return [slot for slot in domain_slots if slot != "callback_phone"]
         return domain_slots
 
-    def extract_callback_phone(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict:
-        return extract_requested_phone(tracker)
-
     def validate_complaint_detail(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -47,11 +44,6 @@ class ValidateComplaintForm(FormValidationAction):
         if _WITHDRAWN.match(detail) or len(_BARE_COMPLAINT.sub("", detail)) < 4:
             return {"complaint_detail": None}  # the form then asks what happened
         return {"complaint_detail": detail[:MAX_DETAIL]}
-
-    def validate_callback_phone(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return validate_phone(value, dispatcher, tracker)
 
 
 class ActionSubmitComplaint(SafeAction):

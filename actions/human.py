@@ -19,16 +19,24 @@ from actions.work_orders import create_order
 BAD_PHONE = "这个号码不像手机号码。"
 
 
-def extract_requested_phone(tracker: Tracker) -> dict[str, str]:
-    """A mobile number typed or spoken while ``callback_phone`` is asked for."""
-    return extract_answer(tracker, "callback_phone", find_mobile)
+class CallbackPhoneSlot:
+    """The ``callback_phone`` slot's extraction and validation, for every form that asks it.
 
+    A mixin because rasa-sdk finds ``extract_<slot>`` / ``validate_<slot>`` by name on
+    the form validation action itself.
+    """
 
-def validate_phone(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
-    phone = find_mobile(str(value or ""))
-    if not phone:
-        say(dispatcher, tracker, BAD_PHONE)
-    return {"callback_phone": phone}
+    def extract_callback_phone(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        """A mobile number typed or spoken while ``callback_phone`` is asked for."""
+        return extract_answer(tracker, "callback_phone", find_mobile)
+
+    def validate_callback_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        phone = find_mobile(str(value or ""))
+        if not phone:
+            say(dispatcher, tracker, BAD_PHONE)
+        return {"callback_phone": phone}
 
 
 class ActionRequestHuman(SafeAction):
@@ -42,7 +50,7 @@ class ActionRequestHuman(SafeAction):
         return leave_form(tracker) + hand_over(dispatcher, tracker, reason)
 
 
-class ValidateCallbackForm(FormValidationAction):
+class ValidateCallbackForm(CallbackPhoneSlot, FormValidationAction):
     """The call-back number; a verified customer is called on the registered phone."""
 
     def name(self) -> str:
@@ -52,14 +60,6 @@ class ValidateCallbackForm(FormValidationAction):
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
         return [] if tracker.get_slot("verified_account") else domain_slots
-
-    def extract_callback_phone(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict:
-        return extract_requested_phone(tracker)
-
-    def validate_callback_phone(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return validate_phone(value, dispatcher, tracker)
 
 
 class ActionCreateCallback(SafeAction):
