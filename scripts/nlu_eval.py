@@ -95,17 +95,29 @@ def top_confidence(parse: dict[str, Any]) -> float:
     return float(_top(parse).get("confidence") or 0.0)
 
 
+def load_test_split(test_dir: Path) -> list[tuple[str, Any]]:
+    """(file name, message) for every labelled test message; the file is kept so each
+    split (the original one, the one written blind) gets its own accuracy."""
+    files = sorted(test_dir.glob("*.yml")) if test_dir.is_dir() else [test_dir]
+    return [
+        (path.name, m) for path in files for m in load_data(str(path)).training_examples if m.get("intent")
+    ]
+
+
 def evaluate(model: Path, test_dir: Path) -> dict[str, Any]:
-    examples = [m for m in load_data(str(test_dir)).training_examples if m.get("intent")]
+    tagged = load_test_split(test_dir)
+    examples = [m for _, m in tagged]
     parses = predict(model, [m.get("text") for m in examples])
+    per_file: dict[str, Counter] = defaultdict(Counter)
 
     intent_counts: dict[str, Counter] = defaultdict(Counter)
     confusions: Counter = Counter()
     entity_counts: dict[str, Counter] = defaultdict(Counter)
     errors: list[dict[str, Any]] = []
     correct_top = correct_final = fallbacks = 0
-    for message, parse in zip(examples, parses):
+    for (source, message), parse in zip(tagged, parses):
         gold, predicted, final = message.get("intent"), top_intent(parse), parse["intent"]["name"]
+        per_file[source].update(examples=1, correct=predicted == gold)
         fallbacks += final == FALLBACK_INTENT
         correct_final += final == gold
         if predicted == gold:
@@ -153,6 +165,10 @@ def evaluate(model: Path, test_dir: Path) -> dict[str, Any]:
         "intent_accuracy_with_fallback": correct_final / n,
         "fallback_rate": fallbacks / n,
         "intent_macro_f1": sum(m["f1"] for m in per_intent.values()) / len(per_intent),
+        "per_file": {
+            name: {"examples": c["examples"], "intent_accuracy": c["correct"] / c["examples"]}
+            for name, c in sorted(per_file.items())
+        },
         "per_intent": dict(sorted(per_intent.items(), key=lambda kv: (kv[1]["f1"], kv[0]))),
         "entities_micro": prf(totals["tp"], totals["fp"], totals["fn"]),
         "per_entity": per_entity,
@@ -185,6 +201,11 @@ def render(result: dict[str, Any]) -> str:
         f"- intent accuracy: **{_f(result['intent_accuracy'])}** (classifier's top intent); "
         f"{_f(result['intent_accuracy_with_fallback'])} counting nlu_fallback as wrong "
         f"(fallback on {_f(result['fallback_rate'])} of messages)",
+        "- intent accuracy by test file:",
+        *[
+            f"  - {name}: {_f(m['intent_accuracy'])} on {m['examples']} messages"
+            for name, m in result.get("per_file", {}).items()
+        ],
         f"- intent macro-F1: **{_f(result['intent_macro_f1'])}**",
         f"- entities (exact span and label, micro): F1 **{_f(result['entities_micro']['f1'])}**",
         f"- goal (intent accuracy and F1 of {', '.join(KEY_ENTITIES)} >= {GOAL}): "
