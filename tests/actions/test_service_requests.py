@@ -178,6 +178,8 @@ def test_ticket_status_by_number_and_by_account(core) -> None:
     assert order.ticket_no in by_number.text and "已提交，等待受理" in by_number.text
     unknown = Conversation().set(ticket_no="GD209901010001").run(ActionTicketStatus())
     assert "没有查到工单GD209901010001" in unknown.text
+    mistyped = Conversation().set(ticket_no="GD20261120001").run(ActionTicketStatus())  # one digit short
+    assert "GD + 8位日期 + 4位序号" in mistyped.text
     by_account = verified(Conversation(), WANG_WU).run(ActionTicketStatus())
     assert order.ticket_no in by_account.text
     assert Conversation().run(ActionTicketStatus()).messages == []  # identity failed: nothing shown
