@@ -1,12 +1,16 @@
-"""Calibrate the no-answer threshold on questions with a known answer and off-topic ones.
+"""Calibrate the no-answer decision on questions with a known answer and off-topic ones.
 
-Answerable side: the train questions held out of encoder training (see
-training_data.is_calibration_question), whose scores look like those of new customer
-questions. Unanswerable side: knowledge_base/data/offtopic_calibration.txt. The eval
-files are never read. The threshold maximises F0.5 of "not answerable" (precision
+A question is judged not answerable when its best retrieval score is below one cut or
+the topic classifier's probability (topic.py) is below another. Answerable side: the
+train questions held out of encoder and topic training (see
+training_data.is_calibration_question), judged without the question keys of their own
+section (their siblings, written alongside them, would make them look easier than a
+new customer's question), and the hard questions of questions/calib_*.jsonl, written
+for calibration alone. Unanswerable side: knowledge_base/data/offtopic_calibration.txt. The eval
+files are never read. The pair of cuts maximises F0.5 of "not answerable" (precision
 weighs more: telling a customer "no answer" when the documents have one is the worse
-mistake). It is written next to the index, tied to that index's manifest, so a rebuilt
-index is never judged by a stale threshold.
+mistake). It is written next to the index, tied to that index's manifest and to the
+topic classifier's training data, so nothing is ever judged by stale cuts.
 """
 
 from __future__ import annotations
@@ -17,19 +21,42 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from knowledge_base.core.config import OFFTOPIC_PATH, KBSettings
-from knowledge_base.training_data import is_calibration_question, load_train_questions, train_question_files
+from knowledge_base.topic import training_key as topic_training_key
+from knowledge_base.training_data import (
+    calibration_question_files,
+    is_calibration_question,
+    load_questions,
+    load_train_questions,
+    read_lines,
+    train_question_files,
+)
 
 if TYPE_CHECKING:
     from knowledge_base.search import Searcher
 
 THRESHOLD_FILE = "threshold.json"
+CALIBRATION_VERSION = 2  # bump when how questions are judged changes
 BETA = 0.5
+
+
+TOPIC_CUTS = np.round(np.arange(0.0, 0.96, 0.025), 3)
+
+
+@dataclass(frozen=True)
+class Judged:
+    """What the no-answer decision sees of one question."""
+
+    score: float  # the best fused retrieval score
+    on_topic: float  # the topic classifier's probability (1.0 when there is no classifier)
 
 
 @dataclass(frozen=True)
 class Calibration:
-    threshold: float
+    threshold: float  # retrieval score cut
+    topic_threshold: float  # topic probability cut
     precision: float
     recall: float
     answerable: int
@@ -38,46 +65,61 @@ class Calibration:
 
 def calibration_key(settings: KBSettings, manifest: dict[str, Any]) -> str:
     """What a threshold depends on: the index, the fusion settings and the calibration questions."""
-    digest = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode())
-    digest.update(json.dumps([settings.dense_weight, settings.bm25_weight, settings.candidates]).encode())
-    for path in [OFFTOPIC_PATH, *train_question_files(settings.questions_dir)]:
+    digest = hashlib.sha256(json.dumps([CALIBRATION_VERSION, manifest], sort_keys=True).encode())
+    digest.update(json.dumps([settings.dense_weight, settings.bm25_weight, settings.question_key_weight,
+                              settings.candidates]).encode())
+    digest.update(topic_training_key(settings).encode())
+    for path in [OFFTOPIC_PATH, *train_question_files(settings.questions_dir),
+                 *calibration_question_files(settings.questions_dir)]:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def read_offtopic(path: Path = OFFTOPIC_PATH) -> list[str]:
-    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return [line for line in lines if line and not line.startswith("#")]
+    return read_lines(path)
 
 
-def choose_threshold(answerable: list[float], offtopic: list[float]) -> Calibration:
-    """The cut (midway between neighbouring scores) with the best F0.5 for "not answerable"."""
-    scores = sorted(set(answerable) | set(offtopic))
-    cuts = [0.0] + [(a + b) / 2 for a, b in zip(scores, scores[1:])] + [scores[-1] + 1e-6 if scores else 1.0]
-    best: tuple[float, float, Calibration] | None = None
-    for cut in cuts:
-        caught = sum(s < cut for s in offtopic)
-        wrongly = sum(s < cut for s in answerable)
-        precision = caught / (caught + wrongly) if caught + wrongly else 0.0
-        recall = caught / len(offtopic) if offtopic else 0.0
+def _score_cuts(scores: np.ndarray) -> np.ndarray:
+    """No cut, a cut midway between each pair of neighbouring scores, and a cut above all."""
+    ordered = np.unique(scores)
+    if ordered.size == 0:
+        return np.array([0.0])
+    return np.concatenate([[0.0], (ordered[1:] + ordered[:-1]) / 2, [ordered[-1] + 1e-6]])
+
+
+def choose_cuts(answerable: list[Judged], offtopic: list[Judged]) -> Calibration:
+    """The (score cut, topic cut) pair with the best F0.5 for "not answerable".
+
+    Ties go to the lowest cuts: the fewer questions refused, the better.
+    """
+    def as_arrays(judged: list[Judged]) -> tuple[np.ndarray, np.ndarray]:
+        return (np.array([j.score for j in judged], dtype=float).reshape(-1, 1, 1),
+                np.array([j.on_topic for j in judged], dtype=float).reshape(-1, 1, 1))
+
+    score_cuts = _score_cuts(np.array([j.score for j in answerable + offtopic], dtype=float))
+    s_cut, t_cut = score_cuts.reshape(1, -1, 1), TOPIC_CUTS.reshape(1, 1, -1)
+    a_score, a_topic = as_arrays(answerable)
+    o_score, o_topic = as_arrays(offtopic)
+    wrongly = ((a_score < s_cut) | (a_topic < t_cut)).sum(axis=0)
+    caught = ((o_score < s_cut) | (o_topic < t_cut)).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(caught + wrongly > 0, caught / (caught + wrongly), 0.0)
+        recall = caught / len(offtopic) if offtopic else np.zeros_like(precision)
         denominator = BETA**2 * precision + recall
-        f = (1 + BETA**2) * precision * recall / denominator if denominator else 0.0
-        candidate = Calibration(round(cut, 4), round(precision, 4), round(recall, 4), len(answerable), len(offtopic))
-        if best is None or (f, -cut) > best[:2]:
-            best = (f, -cut, candidate)
-    assert best is not None
-    return best[2]
+        f = np.where(denominator > 0, (1 + BETA**2) * precision * recall / denominator, 0.0)
+    # argmax over the flattened grid takes the first best: the lowest score cut, then the lowest topic cut
+    i, j = np.unravel_index(int(np.argmax(f)), f.shape)
+    return Calibration(round(float(score_cuts[i]), 4), float(TOPIC_CUTS[j]), round(float(precision[i, j]), 4),
+                       round(float(recall[i, j]), 4), len(answerable), len(offtopic))
 
 
 def calibrate(searcher: "Searcher", questions_dir: Path) -> Calibration:
-    """Score the calibration questions with the loaded index and pick the threshold."""
-    held_out = [q.question for q in load_train_questions(questions_dir) if is_calibration_question(q)]
-
-    def best_score(question: str) -> float:
-        ranked = searcher.rank(question, k=1)
-        return ranked[0].score if ranked else 0.0
-
-    return choose_threshold([best_score(q) for q in held_out], [best_score(q) for q in read_offtopic()])
+    """Judge the calibration questions with the loaded index and classifier; pick the cuts."""
+    held_out = [q for q in load_train_questions(questions_dir) if is_calibration_question(q)]
+    answerable = [searcher.judge(q.question, without_keys_of=(q.doc_id, q.section)) for q in held_out]
+    hard = [q for path in calibration_question_files(questions_dir) for q in load_questions(path)]
+    answerable += [searcher.judge(q.question) for q in hard]
+    return choose_cuts(answerable, [searcher.judge(q) for q in read_offtopic()])
 
 
 def write_threshold(settings: KBSettings, manifest: dict[str, Any], calibration: Calibration) -> None:
@@ -85,10 +127,13 @@ def write_threshold(settings: KBSettings, manifest: dict[str, Any], calibration:
     (settings.index_dir / THRESHOLD_FILE).write_text(json.dumps(payload, indent=2))
 
 
-def read_threshold(settings: KBSettings, manifest: dict[str, Any]) -> float | None:
-    """The calibrated threshold for this very index and fusion, or None if there is none (or it is stale)."""
+def read_threshold(settings: KBSettings, manifest: dict[str, Any]) -> tuple[float, float] | None:
+    """The calibrated (score cut, topic cut) for this very index, fusion and classifier,
+    or None if there is none (or it is stale)."""
     path = settings.index_dir / THRESHOLD_FILE
     if not path.is_file():
         return None
     payload = json.loads(path.read_text())
-    return payload["threshold"] if payload.get("key") == calibration_key(settings, manifest) else None
+    if payload.get("key") != calibration_key(settings, manifest):
+        return None
+    return payload["threshold"], payload.get("topic_threshold", 0.0)

@@ -87,6 +87,7 @@ def no_answer_metrics(searcher: Searcher, questions: list[EvalQuestion]) -> dict
     positives = sum(q.kind == "unanswerable" for q in questions)
     return {
         "threshold": searcher.threshold,
+        "topic_threshold": searcher.topic_threshold,
         "precision": round(true_pos / (true_pos + len(false_pos)), 4) if true_pos + len(false_pos) else None,
         "recall": round(true_pos / positives, 4) if positives else None,
         "unanswerable": positives,
@@ -124,7 +125,8 @@ def render_markdown(report: dict) -> str:
         "",
         "## No answer (hybrid, `answerable` = false)",
         "",
-        f"Threshold {no_answer['threshold']}: precision {no_answer['precision']}, recall {no_answer['recall']}.",
+        f"Cuts: retrieval score {no_answer['threshold']}, topic probability "
+        f"{no_answer.get('topic_threshold', 0.0)}: precision {no_answer['precision']}, recall {no_answer['recall']}.",
         "",
     ]
     if no_answer["answerable_rejected"]:

@@ -7,6 +7,13 @@ best result's score can be compared with one fixed no-answer threshold:
   query terms' IDFs (the score a chunk would get if it contained every query term
   very often). A query whose words the corpus lacks scores near 0 here, whereas
   per-query min-max normalisation would lift its best chunk to 1.
+
+Besides the chunks, the index holds question keys: the questions the encoder was
+trained on, each pointing at the chunk of the section that answers it (document
+expansion with questions, as doc2query does). A customer question close to a known
+question reaches its section even when it shares no word with the passage; its score
+counts at `key_weight` of a direct match. On the held-out train questions this raised
+the hybrid's section hit@3 from 0.79 to 0.83 (weights 0.6–1.0 compared).
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 96
 IVF_NPROBE = 16
+KEYS_SUBDIR = "keys"
 
 
 class Mode(str, Enum):
@@ -126,20 +134,76 @@ class LexicalIndex:
         return cls(retriever, data["idf"], data["n_docs"])
 
 
-class HybridIndex:
-    """Chunks with their embeddings, a FAISS index and a BM25 index, searched together."""
+def fuse(cosines: np.ndarray, lexical: np.ndarray, mode: Mode, dense_weight: float, bm25_weight: float) -> np.ndarray:
+    """One score per item from its cosine and its BM25 coverage, as the mode asks."""
+    if mode is Mode.dense:
+        return cosines
+    if mode is Mode.bm25:
+        return lexical
+    total = (dense_weight + bm25_weight) or 1.0
+    return (dense_weight * cosines + bm25_weight * lexical) / total
 
-    def __init__(self, chunks: list[Chunk], embeddings: np.ndarray, dense: faiss.Index, lexical: LexicalIndex):
+
+@dataclass
+class QuestionKeys:
+    """Known questions, each with the position of the chunk that answers it.
+
+    A few thousand short texts: exact cosines over all of them cost well under a
+    millisecond, so they need no FAISS index.
+    """
+
+    targets: np.ndarray  # chunk position per question
+    embeddings: np.ndarray
+    lexical: LexicalIndex
+
+    @classmethod
+    def build(cls, targets: list[int], embeddings: np.ndarray, token_lists: list[list[str]]) -> "QuestionKeys":
+        return cls(np.asarray(targets, dtype=np.int64), np.ascontiguousarray(embeddings, dtype=np.float32),
+                   LexicalIndex.build(token_lists))
+
+    def best_per_chunk(self, query_vector: np.ndarray, query_tokens: list[str], *, mode: Mode, n_candidates: int,
+                       dense_weight: float, bm25_weight: float, ignored: frozenset[int] = frozenset()) -> dict[int, float]:
+        """The best key score of each chunk among the top keys (keys of `ignored` chunks left out)."""
+        cosines = np.clip(self.embeddings @ query_vector, 0.0, 1.0)
+        scores = fuse(cosines, self.lexical.coverage(query_tokens), mode, dense_weight, bm25_weight)
+        if ignored:
+            scores = np.where(np.isin(self.targets, list(ignored)), 0.0, scores)
+        top = min(n_candidates, len(scores))
+        best: dict[int, float] = {}
+        for i in np.argpartition(-scores, top - 1)[:top]:
+            chunk = int(self.targets[i])
+            best[chunk] = max(best.get(chunk, 0.0), float(scores[i]))
+        return best
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        np.save(directory / "targets.npy", self.targets)
+        np.save(directory / "embeddings.npy", self.embeddings)
+        self.lexical.save(directory)
+
+    @classmethod
+    def load(cls, directory: Path) -> "QuestionKeys":
+        return cls(np.load(directory / "targets.npy"), np.load(directory / "embeddings.npy"),
+                   LexicalIndex.load(directory))
+
+
+class HybridIndex:
+    """Chunks with their embeddings, a FAISS index and a BM25 index, plus question keys,
+    searched together."""
+
+    def __init__(self, chunks: list[Chunk], embeddings: np.ndarray, dense: faiss.Index, lexical: LexicalIndex,
+                 keys: QuestionKeys | None = None):
         self.chunks = chunks
         self.embeddings = embeddings
         self.dense = dense
         self.lexical = lexical
+        self.keys = keys
 
     @classmethod
     def build(cls, chunks: list[Chunk], embeddings: np.ndarray, token_lists: list[list[str]],
-              kind: IndexType) -> "HybridIndex":
+              kind: IndexType, keys: QuestionKeys | None = None) -> "HybridIndex":
         embeddings = np.ascontiguousarray(embeddings, dtype=np.float32)
-        return cls(chunks, embeddings, build_dense(embeddings, kind), LexicalIndex.build(token_lists))
+        return cls(chunks, embeddings, build_dense(embeddings, kind), LexicalIndex.build(token_lists), keys)
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -149,6 +213,8 @@ class HybridIndex:
         np.save(directory / "embeddings.npy", self.embeddings)
         faiss.write_index(self.dense, str(directory / "dense.faiss"))
         self.lexical.save(directory)
+        if self.keys is not None:
+            self.keys.save(directory / KEYS_SUBDIR)
 
     @classmethod
     def load(cls, directory: Path) -> "HybridIndex":
@@ -158,11 +224,18 @@ class HybridIndex:
         dense = faiss.read_index(str(directory / "dense.faiss"))
         if isinstance(dense, faiss.IndexHNSW):
             dense.hnsw.efSearch = HNSW_EF_SEARCH
-        return cls(chunks, embeddings, dense, LexicalIndex.load(directory))
+        keys = QuestionKeys.load(directory / KEYS_SUBDIR) if (directory / KEYS_SUBDIR).is_dir() else None
+        return cls(chunks, embeddings, dense, LexicalIndex.load(directory), keys)
 
     def rank(self, query_vector: np.ndarray, query_tokens: list[str], *, mode: Mode, n_candidates: int,
-             dense_weight: float, bm25_weight: float) -> list[Hit]:
-        """Candidates from both retrievers, scored on both signals, best first."""
+             dense_weight: float, bm25_weight: float, key_weight: float = 0.0,
+             without_keys_of: tuple[str, str] | None = None) -> list[Hit]:
+        """Candidates from both retrievers and the question keys, scored on both signals, best first.
+
+        `without_keys_of` (doc_id, section) ranks as if that section had no known
+        questions: calibration judges a held-out question the way a new one is judged,
+        not by its siblings written alongside it.
+        """
         n = len(self.chunks)
         if not n:
             return []
@@ -174,17 +247,21 @@ class HybridIndex:
         if mode is not Mode.dense:
             top = min(n_candidates, n)
             candidates.update(int(i) for i in np.argpartition(-coverage, top - 1)[:top] if coverage[i] > 0)
+        by_key: dict[int, float] = {}
+        if self.keys is not None and key_weight > 0:
+            ignored = frozenset(
+                i for i, c in enumerate(self.chunks) if (c.doc_id, c.section) == without_keys_of
+            ) if without_keys_of else frozenset()
+            by_key = self.keys.best_per_chunk(query_vector, query_tokens, mode=mode, n_candidates=n_candidates,
+                                              dense_weight=dense_weight, bm25_weight=bm25_weight, ignored=ignored)
+            candidates.update(by_key)
         if not candidates:
             return []
         ids = np.fromiter(candidates, dtype=np.int64)
         cosines = np.clip(self.embeddings[ids] @ query_vector, 0.0, 1.0)
-        lexical = coverage[ids]
-        if mode is Mode.dense:
-            scores = cosines
-        elif mode is Mode.bm25:
-            scores = lexical
-        else:
-            total = (dense_weight + bm25_weight) or 1.0
-            scores = (dense_weight * cosines + bm25_weight * lexical) / total
+        scores = fuse(cosines, coverage[ids], mode, dense_weight, bm25_weight)
+        if by_key:
+            via_keys = np.array([key_weight * by_key.get(int(i), 0.0) for i in ids], dtype=scores.dtype)
+            scores = np.maximum(scores, via_keys)
         order = np.lexsort((ids, -scores))  # ties broken by chunk order, for stable output
         return [Hit(int(ids[i]), float(scores[i])) for i in order]

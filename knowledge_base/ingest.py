@@ -8,6 +8,9 @@ change of the chunking code is picked up too, and an edit that changes no chunk
 (front matter other than the title) costs nothing. The FAISS and BM25 indexes are then reassembled from
 the cache, which takes well under a second at this corpus size, into a fresh directory
 that replaces the old one in one rename, so a reader never sees half an index.
+
+The question keys (index.py) are the train questions outside the calibration share;
+they are embedded again only when those questions or the encoder change.
 """
 
 from __future__ import annotations
@@ -29,14 +32,16 @@ from knowledge_base import encoder as _encoder
 from knowledge_base.chunking import Chunk, chunk_document
 from knowledge_base.core.config import KBSettings, get_settings
 from knowledge_base.documents import load_documents
-from knowledge_base.index import HybridIndex, resolve_index_type
+from knowledge_base.index import HybridIndex, QuestionKeys, resolve_index_type
 from knowledge_base.segment import tokenize
+from knowledge_base.training_data import Question, is_calibration_question, load_train_questions
 
 # Bump when chunk or index layout changes, so old caches are not reused.
 INGEST_VERSION = 1
 MANIFEST = "manifest.json"
 INDEX_SUBDIR = "index"
 CACHE_SUBDIR = "cache"
+KEYS_CACHE = "question_keys.npy"
 
 
 @dataclass
@@ -88,6 +93,29 @@ def _assemble(doc_ids: list[str], cache: Path) -> tuple[list[Chunk], np.ndarray]
     return chunks, np.stack(rows)
 
 
+def _key_questions(settings: KBSettings) -> tuple[list[Question], str]:
+    """The questions that become keys, and a hash of them."""
+    questions = [q for q in load_train_questions(settings.questions_dir) if not is_calibration_question(q)]
+    payload = json.dumps([[q.doc_id, q.section, q.question] for q in questions], ensure_ascii=False)
+    return questions, hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _question_keys(questions: list[Question], chunks: list[Chunk], vectors: np.ndarray) -> QuestionKeys | None:
+    """Each question pointed at the first chunk of its section; questions whose section
+    is gone from the documents are left out."""
+    first_chunk: dict[tuple[str, str], int] = {}
+    for position, chunk in enumerate(chunks):
+        first_chunk.setdefault((chunk.doc_id, chunk.section), position)
+    kept = [i for i, q in enumerate(questions) if (q.doc_id, q.section) in first_chunk]
+    if not kept:
+        return None
+    return QuestionKeys.build(
+        [first_chunk[(questions[i].doc_id, questions[i].section)] for i in kept],
+        vectors[kept],
+        [tokenize(questions[i].question) for i in kept],
+    )
+
+
 def _swap_in(new_dir: Path, target: Path) -> None:
     old = target.with_name(target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
@@ -115,8 +143,11 @@ def ingest(settings: KBSettings, *, model: Any = None, progress: bool = True) ->
     changed = [doc_id for doc_id in chunked if known.get(doc_id) != hashes[doc_id]
                or not all(p.is_file() for p in _cache_paths(cache, doc_id))]
     removed = sorted(set(known) - set(chunked))
+    questions, keys_hash = _key_questions(settings)
+    keys_path = cache / KEYS_CACHE
+    keys_changed = not known or manifest.get("keys") != keys_hash or not keys_path.is_file()
     report = IngestReport(embedded=changed, removed=removed)
-    up_to_date = (not changed and not removed and manifest.get("index_type") == kind.value
+    up_to_date = (not changed and not removed and not keys_changed and manifest.get("index_type") == kind.value
                   and (index_dir / INDEX_SUBDIR).is_dir())
     if up_to_date:
         report.chunks = manifest.get("chunks", 0)
@@ -125,17 +156,20 @@ def ingest(settings: KBSettings, *, model: Any = None, progress: bool = True) ->
     if not known:
         shutil.rmtree(cache, ignore_errors=True)
     cache.mkdir(parents=True, exist_ok=True)
-    if changed:
+    if changed or keys_changed:
         model = model or _encoder.load_encoder(settings.encoder_path)
-        for doc_id in tqdm(changed, desc="embedding documents", unit="doc", disable=not progress, file=sys.stderr):
-            _embed_document(doc_id, chunked[doc_id], model, cache)
+    for doc_id in tqdm(changed, desc="embedding documents", unit="doc", disable=not progress, file=sys.stderr):
+        _embed_document(doc_id, chunked[doc_id], model, cache)
+    if keys_changed:
+        np.save(keys_path, _encoder.embed(model, [q.question for q in questions]))
     for doc_id in removed:
         for path in _cache_paths(cache, doc_id):
             path.unlink(missing_ok=True)
 
     chunks, embeddings = _assemble(list(chunked), cache)
     kind = resolve_index_type(settings.index_type, len(chunks), settings.hnsw_min_chunks)
-    index = HybridIndex.build(chunks, embeddings, [tokenize(c.search_text) for c in chunks], kind)
+    keys = _question_keys(questions, chunks, np.load(keys_path))
+    index = HybridIndex.build(chunks, embeddings, [tokenize(c.search_text) for c in chunks], kind, keys)
     staging = index_dir / f"{INDEX_SUBDIR}.new"
     shutil.rmtree(staging, ignore_errors=True)
     index.save(staging)
@@ -146,6 +180,7 @@ def ingest(settings: KBSettings, *, model: Any = None, progress: bool = True) ->
         "index_type": kind.value,
         "chunks": len(chunks),
         "documents": hashes,
+        "keys": keys_hash,
     }
     (index_dir / MANIFEST).write_text(json.dumps(new_manifest, indent=2, ensure_ascii=False))
     report.chunks = len(chunks)

@@ -2,8 +2,9 @@
 
 The output, `{"answerable": bool, "results": [{"doc_id", "title", "section", "text",
 "score"}]}`, is the contract of the hub's GET /api/kb/search. `answerable` is false when
-the best score is below the calibrated no-answer threshold, and for input that is no
-question at all (empty, a paste of thousands of characters, emoji, binary noise).
+the best score is below the calibrated no-answer threshold, when the topic classifier
+finds the question is not about the utility's business (topic.py), and for input that
+is no question at all (empty, a paste of thousands of characters, emoji, binary noise).
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ import torch
 from pydantic import BaseModel
 
 from knowledge_base import encoder as _encoder
-from knowledge_base.calibrate import read_threshold
+from knowledge_base.calibrate import Judged, read_threshold
 from knowledge_base.core.config import KBSettings, get_settings
 from knowledge_base.index import HybridIndex, Mode
 from knowledge_base.ingest import INDEX_SUBDIR, read_manifest
 from knowledge_base.segment import has_content, normalise, tokenize
+from knowledge_base.topic import load_topic_classifier
 
 DEFAULT_THRESHOLD = 0.35  # used only before a calibration has been written
 
@@ -73,11 +75,10 @@ class Searcher:
             )
         self.index = HybridIndex.load(index_dir)
         serve_single_threaded()
+        self.topic = load_topic_classifier(settings)
         calibrated = read_threshold(settings, manifest)
-        if settings.no_answer_threshold is not None:
-            self.threshold = settings.no_answer_threshold
-        else:
-            self.threshold = calibrated if calibrated is not None else DEFAULT_THRESHOLD
+        score_cut, self.topic_threshold = calibrated if calibrated is not None else (DEFAULT_THRESHOLD, 0.0)
+        self.threshold = settings.no_answer_threshold if settings.no_answer_threshold is not None else score_cut
         self._lock = threading.Lock()
         self._embed_cached = lru_cache(maxsize=1024)(self._embed)
 
@@ -92,14 +93,16 @@ class Searcher:
             return None
         return text
 
-    def rank(self, question: str, *, k: int = 3, mode: Mode = Mode.hybrid) -> list[SearchResult]:
-        """The best chunk of each of the k best sections, best first."""
+    def rank(self, question: str, *, k: int = 3, mode: Mode = Mode.hybrid,
+             without_keys_of: tuple[str, str] | None = None) -> list[SearchResult]:
+        """The best chunk of each of the k best sections, best first (see HybridIndex.rank)."""
         text = self.query_text(question)
         if text is None or k < 1:
             return []
         hits = self.index.rank(
             self._embed_cached(text), tokenize(text), mode=mode, n_candidates=max(self.settings.candidates, k),
             dense_weight=self.settings.dense_weight, bm25_weight=self.settings.bm25_weight,
+            key_weight=self.settings.question_key_weight, without_keys_of=without_keys_of,
         )
         ranked: list[SearchResult] = []
         sections: set[tuple[str, str]] = set()
@@ -114,10 +117,22 @@ class Searcher:
                 break
         return ranked
 
+    def on_topic(self, question: str) -> float:
+        """The topic classifier's probability for the question (1.0 without a classifier)."""
+        return self.topic.on_topic(question) if self.topic is not None else 1.0
+
+    def judge(self, question: str, without_keys_of: tuple[str, str] | None = None) -> Judged:
+        """What the no-answer decision looks at (calibration uses it too)."""
+        ranked = self.rank(question, k=1, without_keys_of=without_keys_of)
+        return Judged(ranked[0].score if ranked else 0.0, self.on_topic(question))
+
     def search(self, question: str, k: int = 3) -> SearchResponse:
         """The answer to one question; never raises on odd input."""
-        results = self.rank(question if isinstance(question, str) else "", k=k)
-        answerable = bool(results) and results[0].score >= self.threshold
+        question = question if isinstance(question, str) else ""
+        results = self.rank(question, k=k)
+        answerable = (
+            bool(results) and results[0].score >= self.threshold and self.on_topic(question) >= self.topic_threshold
+        )
         return SearchResponse(answerable=answerable, results=results)
 
 

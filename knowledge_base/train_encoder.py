@@ -47,6 +47,7 @@ from knowledge_base.documents import load_documents
 from knowledge_base.training_data import (
     Pair,
     SectionQuestions,
+    calibration_texts,
     is_calibration_question,
     load_train_questions,
     nlu_paraphrase_groups,
@@ -99,7 +100,7 @@ def training_inputs(settings: KBSettings, config: TrainConfig) -> TrainingInputs
         c for d in documents for c in chunk_document(d, settings.chunk_chars, settings.overlap_chars)
     ]
     questions = [q for q in load_train_questions(settings.questions_dir) if not is_calibration_question(q)]
-    groups = nlu_paraphrase_groups(settings.nlu_dir)
+    groups = nlu_paraphrase_groups(settings.nlu_dir, calibration_texts(settings.questions_dir))
     sections = section_questions(questions, chunks)
     pairs = paraphrase_pairs(groups)
     texts = [c.search_text for c in chunks] + [q.question for q in questions]

@@ -57,10 +57,24 @@ def load_train_questions(questions_dir: Path) -> list[Question]:
     return [q for path in train_question_files(questions_dir) for q in load_questions(path)]
 
 
+def calibration_question_files(questions_dir: Path) -> list[Path]:
+    """Questions written for calibration alone (calib_*.jsonl): the hard, oddly worded
+    kind, which the held-out share of the train questions lacks."""
+    return sorted(questions_dir.glob("calib_*.jsonl"))
+
+
 def is_calibration_question(question: Question) -> bool:
     """About one train question in six is held out of encoder training, so that the
     no-answer threshold is calibrated on scores of questions the encoder has not seen."""
     return hashlib.sha1(question.question.encode()).digest()[0] % 6 == 0
+
+
+def calibration_texts(questions_dir: Path) -> frozenset[str]:
+    """The held-out questions' texts, to be kept out of every other training source too
+    (an NLU example may say word for word what a calibration question says)."""
+    held_out = [q for q in load_train_questions(questions_dir) if is_calibration_question(q)]
+    held_out += [q for path in calibration_question_files(questions_dir) for q in load_questions(path)]
+    return frozenset(q.question for q in held_out)
 
 
 def strip_entity_markup(example: str) -> str:
@@ -68,18 +82,32 @@ def strip_entity_markup(example: str) -> str:
     return _ENTITY_MARKUP.sub(r"\1", example).strip()
 
 
-def nlu_paraphrase_groups(nlu_dir: Path) -> dict[str, list[str]]:
-    """Examples of each intent (Rasa YAML), which are paraphrases of one another."""
+def read_lines(path: Path) -> list[str]:
+    """The non-empty lines of a text file, `#` comments left out."""
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def nlu_intent_examples(nlu_dir: Path) -> dict[str, list[str]]:
+    """The examples of every intent (Rasa YAML), entity markup removed."""
     groups: dict[str, list[str]] = {}
     for path in sorted(nlu_dir.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for item in data.get("nlu") or []:
-            if not isinstance(item, dict) or item.get("intent") in (None, *NOT_PARAPHRASES):
+            if not isinstance(item, dict) or item.get("intent") is None:
                 continue
             lines = str(item.get("examples") or "").splitlines()
             examples = [strip_entity_markup(m.group(1)) for m in map(_LIST_ITEM.match, lines) if m]
             groups.setdefault(str(item["intent"]), []).extend(e for e in examples if e)
     return groups
+
+
+def nlu_paraphrase_groups(nlu_dir: Path, held_out: frozenset[str] = frozenset()) -> dict[str, list[str]]:
+    """Examples of each intent whose examples are paraphrases of one another (`held_out` texts left out)."""
+    return {
+        intent: [t for t in texts if t not in held_out]
+        for intent, texts in nlu_intent_examples(nlu_dir).items() if intent not in NOT_PARAPHRASES
+    }
 
 
 @dataclass(frozen=True)

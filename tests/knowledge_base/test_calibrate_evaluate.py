@@ -4,21 +4,35 @@ import json
 
 from knowledge_base import bench, evaluate
 from knowledge_base.build import build
-from knowledge_base.calibrate import choose_threshold, read_offtopic
+from knowledge_base.calibrate import Judged, choose_cuts, read_offtopic
 from knowledge_base.core.config import REPO_ROOT
 
 from .support import TINY, settings_env
 
 
+def scores(*values: float, on_topic: float = 0.9) -> list[Judged]:
+    return [Judged(v, on_topic) for v in values]
+
+
 def test_threshold_separates_the_two_sides():
-    calibration = choose_threshold(answerable=[0.6, 0.7, 0.8, 0.9], offtopic=[0.1, 0.2, 0.3])
+    calibration = choose_cuts(answerable=scores(0.6, 0.7, 0.8, 0.9), offtopic=scores(0.1, 0.2, 0.3))
     assert 0.3 < calibration.threshold < 0.6
+    assert calibration.topic_threshold == 0.0  # the topic adds nothing here: no cut on it
     assert (calibration.precision, calibration.recall) == (1.0, 1.0)
 
 
 def test_threshold_prefers_precision_when_the_sides_overlap():
-    calibration = choose_threshold(answerable=[0.35, 0.6, 0.7, 0.8], offtopic=[0.1, 0.2, 0.4])
+    calibration = choose_cuts(answerable=scores(0.35, 0.6, 0.7, 0.8), offtopic=scores(0.1, 0.2, 0.4))
     assert calibration.precision == 1.0  # one off-topic question slips through rather than a real one failing
+
+
+def test_topic_cut_catches_off_topic_questions_that_score_high():
+    # "自来水阶梯水价怎么算" retrieves our tier document with a good score; only the topic tells
+    answerable = [Judged(0.3, 0.9), Judged(0.5, 0.8), Judged(0.7, 0.95)]
+    offtopic = [Judged(0.6, 0.1), Judged(0.2, 0.2), Judged(0.65, 0.3)]
+    calibration = choose_cuts(answerable, offtopic)
+    assert (calibration.precision, calibration.recall) == (1.0, 1.0)
+    assert 0.3 < calibration.topic_threshold <= 0.8 and calibration.threshold <= 0.3
 
 
 def test_offtopic_calibration_set_shares_nothing_with_eval():

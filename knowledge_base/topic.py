@@ -1,0 +1,124 @@
+"""Is a question about the utility's electricity service at all? A small topic classifier.
+
+One score threshold could not tell "自来水阶梯水价怎么算" (no answer here) from a
+customer's odd wording of a real question: both score low, or both high, because the
+off-topic question shares the words 阶梯/缴费/停了 with our documents. The topic is
+what separates them, and character n-grams see it (水费, 燃气, 宽带 against 电费, 电表,
+跳闸). So the no-answer decision has two parts: this classifier's probability that the
+question is on topic, and the retrieval score (calibrate.py picks both cuts).
+
+Trained in a second at build time on what the encoder also learns from, never on the
+calibration or eval questions: on-topic are the train questions outside the calibration
+share and the examples of the NLU's domain intents; off-topic are
+knowledge_base/data/offtopic_train.txt and the NLU's out_of_scope examples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import joblib
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+
+from knowledge_base.core.config import OFFTOPIC_PATH, OFFTOPIC_TRAIN_PATH, KBSettings
+from knowledge_base.segment import normalise
+from knowledge_base.training_data import (
+    calibration_texts,
+    is_calibration_question,
+    load_train_questions,
+    nlu_intent_examples,
+    read_lines,
+    train_question_files,
+)
+
+MODEL_FILE = "topic.joblib"
+TOPIC_VERSION = 1
+# NLU intents that say nothing about the topic either way (greetings, yes/no, bare values,
+# talk about the bot itself); every other intent but out_of_scope is utility business.
+NEUTRAL_INTENTS = frozenset(
+    {"greet", "goodbye", "thank", "affirm", "deny", "cancel", "inform", "bot_identity", "request_human",
+     "praise_or_suggest"}
+)
+OFF_TOPIC_INTENT = "out_of_scope"
+
+
+@dataclass(frozen=True)
+class TopicData:
+    on_topic: list[str]
+    off_topic: list[str]
+
+
+def topic_data(settings: KBSettings) -> TopicData:
+    """The training texts, deduplicated; calibration questions (on either side) are left out."""
+    questions = [q.question for q in load_train_questions(settings.questions_dir) if not is_calibration_question(q)]
+    groups = nlu_intent_examples(settings.nlu_dir)
+    on_topic = questions + [
+        text for intent, texts in sorted(groups.items()) if intent not in NEUTRAL_INTENTS | {OFF_TOPIC_INTENT}
+        for text in texts
+    ]
+    off_topic = read_lines(OFFTOPIC_TRAIN_PATH) + groups.get(OFF_TOPIC_INTENT, [])
+    held_out = calibration_texts(settings.questions_dir) | set(read_lines(OFFTOPIC_PATH))
+    return TopicData(*(list(dict.fromkeys(t for t in texts if t not in held_out)) for texts in (on_topic, off_topic)))
+
+
+def training_key(settings: KBSettings) -> str:
+    """Changes whenever anything the classifier is trained on changes."""
+    digest = hashlib.sha256(f"topic-v{TOPIC_VERSION}".encode())
+    for path in [OFFTOPIC_TRAIN_PATH, OFFTOPIC_PATH, *train_question_files(settings.questions_dir),
+                 *sorted(settings.nlu_dir.glob("*.yml"))]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def train(data: TopicData) -> Pipeline:
+    """Character 1–3-grams, TF-IDF, balanced logistic regression (there are more on-topic texts)."""
+    model = make_pipeline(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), preprocessor=normalise, sublinear_tf=True),
+        LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000),
+    )
+    texts = data.on_topic + data.off_topic
+    labels = [1] * len(data.on_topic) + [0] * len(data.off_topic)
+    return model.fit(texts, labels)
+
+
+class TopicClassifier:
+    """The trained classifier as the searcher uses it."""
+
+    def __init__(self, model: Pipeline):
+        self._model = model
+
+    def on_topic(self, text: str) -> float:
+        """Probability that the text is about the utility's business."""
+        return float(self._model.predict_proba([text])[0][1])
+
+
+def model_path(settings: KBSettings) -> Path:
+    return settings.index_dir / MODEL_FILE
+
+
+def is_stale(settings: KBSettings) -> bool:
+    path = model_path(settings)
+    return not path.is_file() or joblib.load(path).get("key") != training_key(settings)
+
+
+def ensure_topic_classifier(settings: KBSettings) -> int | None:
+    """Train and save the classifier when its inputs changed; returns how many texts it saw."""
+    if not is_stale(settings):
+        return None
+    data = topic_data(settings)
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    joblib.dump({"key": training_key(settings), "model": train(data)}, model_path(settings))
+    return len(data.on_topic) + len(data.off_topic)
+
+
+def load_topic_classifier(settings: KBSettings) -> TopicClassifier | None:
+    """The saved classifier, or None when there is none for the current training data."""
+    path = model_path(settings)
+    if not path.is_file():
+        return None
+    saved = joblib.load(path)
+    return TopicClassifier(saved["model"]) if saved.get("key") == training_key(settings) else None
