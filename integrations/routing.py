@@ -28,9 +28,8 @@ class Router:
 
     async def handle(self, message: IncomingMessage) -> list[OutgoingMessage]:
         text = clean(message.text, self._settings.max_message_chars)
-        conversation = await run_in_threadpool(self._store.open, message.channel, message.sender)
-        await run_in_threadpool(
-            self._store.add, conversation.id, "customer", text, {"metadata": message.metadata} or None
+        conversation = await run_in_threadpool(
+            self._store.receive, message.channel, message.sender, text, {"metadata": message.metadata} or None
         )
         if conversation.state in ("queued", "agent"):
             replies = [QUEUED] if conversation.state == "queued" else []
@@ -63,7 +62,10 @@ class Router:
             )
             for reply in replies
         ]
-        for item in out:
-            payload = item.model_dump(exclude={"recipient_id", "text"}, exclude_none=True) or None
-            await run_in_threadpool(self._store.add, conversation_id, "bot", item.text or "", payload)
+        items = [
+            (item.text or "", item.model_dump(exclude={"recipient_id", "text"}, exclude_none=True) or None)
+            for item in out
+        ]
+        if items:
+            await run_in_threadpool(self._store.add_many, conversation_id, "bot", items)
         return out
