@@ -71,7 +71,11 @@ class TrainConfig:
     max_seq_length: int = 128
     sections_per_batch: int = 48
     pairs_per_batch: int = 64
-    question_epochs: int = 8
+    # 16 epochs over the questions: on the calibration questions (calib_hard.jsonl and
+    # the held-out train share) section hit@3 rose over 8 epochs (0.919 → 0.925 hard,
+    # 0.715 → 0.742 held-out) at ~110 s of training; 28 epochs and a third layer gained
+    # nothing more.
+    question_epochs: int = 16
     paraphrase_epochs: int = 1
     learning_rate: float = 1e-3
     warmup_ratio: float = 0.1
