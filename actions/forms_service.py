@@ -354,6 +354,13 @@ def _verified(tracker: Tracker) -> bool:
     return verified_for(tracker) is not None
 
 
+class AddressOfVerifiedAccount:
+    """A form about the customer's own premises: a verified account already has its address."""
+
+    def skips(self, slot: str, tracker: Tracker) -> bool:
+        return slot == "service_address" and _verified(tracker)
+
+
 class ValidateNewConnectionForm(ServiceFormValidation):
     form = FORMS["new_connection_form"]
 
@@ -392,11 +399,8 @@ class ValidateCloseAccountForm(ServiceFormValidation):
         return _arrears_refusal(tracker, "销户")
 
 
-class ValidateEvChargerForm(ServiceFormValidation):
+class ValidateEvChargerForm(AddressOfVerifiedAccount, ServiceFormValidation):
     form = FORMS["ev_charger_form"]
-
-    def skips(self, slot: str, tracker: Tracker) -> bool:
-        return slot == "service_address" and _verified(tracker)
 
 
 class ValidateInvoiceForm(ServiceFormValidation):
@@ -407,11 +411,8 @@ class ValidateUpdateContactForm(ServiceFormValidation):
     form = FORMS["update_contact_form"]
 
 
-class ValidateOutageForm(ServiceFormValidation):
+class ValidateOutageForm(AddressOfVerifiedAccount, ServiceFormValidation):
     form = FORMS["outage_form"]
-
-    def skips(self, slot: str, tracker: Tracker) -> bool:
-        return slot == "service_address" and _verified(tracker)
 
 
 class ValidateRepairForm(ServiceFormValidation):

@@ -19,7 +19,7 @@ from backend_core.billing.engine import NO_MONEY, ZERO, BillingEngine, BillResul
 from backend_core.billing.periods import Period
 from backend_core.errors import InvalidInput, NotFound
 from backend_core.gateway.interfaces import Bill, BillLine
-from backend_core.services.lookup import load_account
+from backend_core.services.lookup import check_limit, load_account
 from backend_core.services.context import CoreContext
 
 
@@ -175,7 +175,6 @@ def get_bill(session: Session, ctx: CoreContext, account_no: str, period: str | 
 
 
 def list_bills(session: Session, ctx: CoreContext, account_no: str, limit: int = 12) -> list[Bill]:
-    if not 1 <= limit <= 60:
-        raise InvalidInput("bad_limit", "limit must be 1..60")
+    check_limit(limit, 60)
     account = load_account(session, account_no)
     return [bill_dto(b) for b in issued_bills(session, account.account_no, ctx.clock.today(), limit)]

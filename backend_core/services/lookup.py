@@ -1,4 +1,5 @@
-"""Finding an account by 户号 (10 or 13 digits) and its billing meter; shared by every service."""
+"""Finding an account by 户号 (10 or 13 digits) and its billing meter, and the input
+checks every service shares."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ def check_account_no(account_no: object) -> str:
     if not ACCOUNT_NO.match(text):
         raise InvalidInput("bad_account_no", f"户号应为10位或13位数字（收到 {len(text)} 位）")
     return text
+
+
+def check_limit(limit: int, maximum: int) -> None:
+    """Refuse a list length outside 1..maximum (a caller asking for 10,000 rows is a bug or an attack)."""
+    if not 1 <= limit <= maximum:
+        raise InvalidInput("bad_limit", f"limit must be 1..{maximum}")
 
 
 def load_account(session: Session, account_no: str) -> models.Account:

@@ -24,7 +24,7 @@ from backend_core.errors import CoreError, InvalidInput
 from backend_core.gateway.interfaces import Payment, PaymentDiagnosis
 from backend_core.services.arrears import arrears_of, late_fee_of, open_bills
 from backend_core.services.context import CoreContext
-from backend_core.services.lookup import billing_meter, load_account
+from backend_core.services.lookup import billing_meter, check_limit, load_account
 from backend_core.services.prepaid import credit_prepaid, load_prepaid, refresh_meter
 
 CHANNELS = {"wechat": "微信", "alipay": "支付宝", "bank": "银行代扣", "counter": "营业厅", "app": "网上国网"}
@@ -132,8 +132,7 @@ def post_payment(
 
 
 def payment_history(session: Session, ctx: CoreContext, account_no: str, limit: int = 6) -> list[Payment]:
-    if not 1 <= limit <= 60:
-        raise InvalidInput("bad_limit", "limit must be 1..60")
+    check_limit(limit, 60)
     account = load_account(session, account_no)
     payments = session.scalars(
         select(models.Payment)

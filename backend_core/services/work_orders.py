@@ -23,7 +23,7 @@ from backend_core.gateway.interfaces import WorkOrder, WorkOrderType
 from backend_core.masking import mask_address, mask_id_number, mask_name, mask_phone, mask_text
 from backend_core.services.arrears import arrears_of
 from backend_core.services.context import CoreContext
-from backend_core.services.lookup import check_account_no, load_account
+from backend_core.services.lookup import check_account_no, check_limit, load_account
 
 TYPES = frozenset(get_args(WorkOrderType))
 SUMMARIES = {
@@ -231,8 +231,7 @@ def get_work_order(session: Session, ticket_no: str) -> WorkOrder:
 
 
 def list_work_orders(session: Session, account_no: str, limit: int = 5) -> list[WorkOrder]:
-    if not 1 <= limit <= 50:
-        raise InvalidInput("bad_limit", "limit must be 1..50")
+    check_limit(limit, 50)
     account = load_account(session, account_no)
     orders = session.scalars(
         select(models.WorkOrder)
