@@ -15,7 +15,7 @@ from actions.channel import say
 from actions.clock import agents_on_duty
 from actions.handoff import hand_over
 from actions.human import CallbackPhoneSlot
-from actions.work_orders import create_order
+from actions.service_orders import create_service_order
 
 MAX_DETAIL = 500  # characters kept in the order; a 5,000-character rant is cut, not refused
 # "我要投诉" alone says nothing about what happened.
@@ -54,10 +54,11 @@ class ActionSubmitComplaint(SafeAction):
         if not tracker.get_slot("complaint_detail"):
             say(dispatcher, tracker, "好的，这次就不登记投诉了。之后如果还需要，随时说“我要投诉”就可以。")
             return cleared
-        order = create_order(
+        order = create_service_order(
             tracker,
             "complain",
             {"description": tracker.get_slot("complaint_detail") or ""},
+            account_no=tracker.get_slot("verified_account"),
             contact_phone=tracker.get_slot("callback_phone"),
         )
         say(

@@ -14,7 +14,7 @@ from actions.channel import say
 from actions.digits import find_mobile
 from actions.fmt import masked_phone
 from actions.handoff import hand_over, leave_form, topic_intent
-from actions.work_orders import create_order
+from actions.service_orders import create_service_order
 
 BAD_PHONE = "这个号码不像手机号码。"
 
@@ -67,10 +67,11 @@ class ActionCreateCallback(SafeAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         phone = tracker.get_slot("callback_phone")
-        order = create_order(
+        order = create_service_order(
             tracker,
             "callback",
             {"reason": tracker.get_slot("handoff_reason") or "requested", "topic": topic_intent(tracker) or ""},
+            account_no=tracker.get_slot("verified_account"),
             contact_phone=phone,
         )
         target = f"尾号{phone[-4:]}的手机" if phone else "您户号登记的手机"
