@@ -1,5 +1,7 @@
 """Incremental ingest: only new or changed documents are embedded again."""
 
+import json
+
 from knowledge_base import encoder as kb_encoder
 from knowledge_base.ingest import ingest, read_manifest
 from knowledge_base.search import Searcher
@@ -62,3 +64,21 @@ def test_front_matter_edit_that_changes_no_chunk_embeds_nothing(kb_copy):
     model = counting(kb_copy)
     report = ingest(kb_copy, model=model, progress=False)
     assert report.embedded == [] and model.texts == []
+
+
+def test_a_new_train_question_becomes_a_key_without_reembedding_documents(kb_copy):
+    # words the passage of 查询方式 does not have: only the new key can lead there
+    question = "拉闸的日程表上哪儿瞅"
+    before = Searcher(kb_copy).rank(question, k=1)
+    with (kb_copy.questions_dir / "train_t.jsonl").open("a", encoding="utf-8") as questions:
+        questions.write(json.dumps({"doc_id": "t_outage", "section": "查询方式", "question": question},
+                                   ensure_ascii=False) + "\n")
+    model = counting(kb_copy)
+    report = ingest(kb_copy, model=model, progress=False)
+    assert report.rebuilt and report.embedded == [] and question in model.texts
+    after = Searcher(kb_copy)
+    found = after.rank(question, k=1)[0]
+    assert (found.doc_id, found.section) == ("t_outage", "查询方式")
+    assert found.score > before[0].score if before else found.score > 0
+    keys_off = Searcher(kb_copy.model_copy(update={"question_key_weight": 0.0})).rank(question, k=3)
+    assert all(r.score < found.score for r in keys_off)  # the match came through the key
