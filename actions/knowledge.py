@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import SafeAction, latest_intent
+from actions.base import SafeAction, latest_intent, latest_text
 from actions.channel import say
 from actions.fmt import money
 from actions.gateway import get_gateway
@@ -133,4 +133,24 @@ class ActionAnswerFromKb(SafeAction):
         say(dispatcher, tracker, cite(result))
         if mine:
             say(dispatcher, tracker, mine)
+        return []
+
+
+class ActionOutOfScope(SafeAction):
+    """What NLU calls out of scope is checked against the documents first.
+
+    A real question in words the NLU has not learned ("墙上那个小闸刀老往下掉咋整")
+    still gets its answer when the knowledge base is confident it has one; the
+    knowledge base's topic classifier and score cut keep "燃气费在哪交" and small talk
+    out, and those get the out-of-scope reply.
+    """
+
+    action_name = "action_out_of_scope"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        result = search(latest_text(tracker)[:MAX_QUESTION])
+        if result is None:
+            dispatcher.utter_message(response="utter_out_of_scope")
+        else:
+            say(dispatcher, tracker, cite(result))
         return []

@@ -9,7 +9,7 @@ import pytest
 
 from actions import knowledge
 from actions.fallback import ActionHandleFallback
-from actions.knowledge import ActionAnswerFromKb
+from actions.knowledge import ActionAnswerFromKb, ActionOutOfScope
 from tests.actions.support import QIAN_QI, Conversation, off_hours, verified
 
 LARGE_HOUSEHOLD = SimpleNamespace(
@@ -64,6 +64,18 @@ def test_no_answer_offers_a_human(empty_index: FakeSearcher) -> None:
     result = Conversation().user("电动自行车能不能在楼道充电", "ask_safety").run(ActionAnswerFromKb())
     assert "没有找到确切的答案" in result.text and "人工" in result.text
     assert result.slot("handoff_offer") == "human" and result.slot("handoff_reason") == "no_answer"
+
+
+def test_out_of_scope_words_the_documents_answer_get_the_answer(index: FakeSearcher) -> None:
+    result = Conversation().user("我家人头多 那个档能不能放宽点", "out_of_scope").run(ActionOutOfScope())
+    assert "来源：《一户多人口阶梯电量核增办理说明》" in result.text
+    assert index.questions == ["我家人头多 那个档能不能放宽点"]
+
+
+def test_out_of_scope_the_documents_do_not_cover_gets_the_out_of_scope_reply(empty_index: FakeSearcher) -> None:
+    result = Conversation().user("燃气费在哪交", "out_of_scope").run(ActionOutOfScope())
+    assert [m.get("response") for m in result.messages] == ["utter_out_of_scope"]
+    assert result.slot("handoff_offer") == "<unset>"  # no human offered for a question about gas
 
 
 def test_a_missing_index_degrades_to_no_answer(monkeypatch: pytest.MonkeyPatch) -> None:
