@@ -118,6 +118,12 @@ def test_policy_question_is_answered_with_its_source(system: RunningSystem) -> N
     assert "来源" in answer and "《" in answer, answer
 
 
+def test_another_utilitys_question_is_not_answered_from_our_documents(system: RunningSystem) -> None:
+    answer = Chat(system).say("燃气费在哪里交")
+    assert "来源" not in answer, answer  # never a citation of our documents for gas
+    assert "不在我的服务范围" in answer or "没有找到确切的答案" in answer, answer
+
+
 def test_asking_for_a_human_hands_the_conversation_over(system: RunningSystem) -> None:
     chat = Chat(system)
     chat.say("转人工")
