@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION = 200  # characters searched; the start of a long message says what it is about
 MAX_PASSAGE = 180
 NO_ANSWER = "这个问题我暂时没有找到确切的答案。"
+OUT_OF_SCOPE = "抱歉，这个问题不在我的服务范围内。我可以帮您查询电费、用电量和停电信息，或者办理用电业务。"
 # Button clicks carry no words: search with what the button stood for.
 DEFAULT_QUESTIONS = {
     "query_tariff": "居民阶梯电价怎么收费",
@@ -149,8 +150,5 @@ class ActionOutOfScope(SafeAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         result = search(latest_text(tracker)[:MAX_QUESTION])
-        if result is None:
-            dispatcher.utter_message(response="utter_out_of_scope")
-        else:
-            say(dispatcher, tracker, cite(result))
+        say(dispatcher, tracker, OUT_OF_SCOPE if result is None else cite(result))
         return []
