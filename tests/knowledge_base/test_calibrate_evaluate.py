@@ -26,6 +26,14 @@ def test_threshold_prefers_precision_when_the_sides_overlap():
     assert calibration.precision == 1.0  # one off-topic question slips through rather than a real one failing
 
 
+def test_cuts_keep_precision_even_where_f_half_would_trade_it_for_recall():
+    # cutting at 0.5 would catch all 15 off-topic questions and refuse one real one (precision 0.94)
+    answerable = scores(0.30, *[0.8] * 19)
+    offtopic = scores(*[0.1] * 5, *[0.35] * 10)
+    calibration = choose_cuts(answerable, offtopic)
+    assert calibration.precision >= 0.95 and calibration.threshold < 0.3
+
+
 def test_topic_cut_catches_off_topic_questions_that_score_high():
     # "自来水阶梯水价怎么算" retrieves our tier document with a good score; only the topic tells
     answerable = [Judged(0.3, 0.9), Judged(0.5, 0.8), Judged(0.7, 0.95)]
