@@ -5,7 +5,8 @@ import json
 from knowledge_base import bench, evaluate
 from knowledge_base.build import build
 from knowledge_base.calibrate import Judged, choose_cuts, read_offtopic
-from knowledge_base.core.config import REPO_ROOT
+from knowledge_base.core.config import OFFTOPIC_TRAIN_PATH, REPO_ROOT
+from knowledge_base.training_data import read_lines
 
 from .support import TINY, settings_env
 
@@ -43,13 +44,20 @@ def test_topic_cut_catches_off_topic_questions_that_score_high():
     assert 0.3 < calibration.topic_threshold <= 0.8 and calibration.threshold <= 0.3
 
 
-def test_offtopic_calibration_set_shares_nothing_with_eval():
-    offtopic = set(read_offtopic())
-    assert len(offtopic) >= 40
+def _questions(pattern: str) -> set[str]:
     questions_dir = REPO_ROOT / "knowledge_base" / "questions"
-    eval_questions = {json.loads(line)["question"] for path in questions_dir.glob("eval_*.jsonl")
-                      for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
-    assert not offtopic & eval_questions
+    return {json.loads(line)["question"] for path in questions_dir.glob(pattern)
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+
+
+def test_calibration_and_training_sets_share_nothing_with_eval():
+    offtopic = set(read_offtopic())
+    offtopic_train = set(read_lines(OFFTOPIC_TRAIN_PATH))
+    hard = _questions("calib_*.jsonl")
+    assert len(offtopic) >= 100 and len(offtopic_train) >= 200 and len(hard) >= 100
+    eval_questions, train_questions = _questions("eval_*.jsonl"), _questions("train_*.jsonl")
+    assert not (offtopic | offtopic_train | hard | train_questions) & eval_questions
+    assert not hard & train_questions and not offtopic & offtopic_train
 
 
 def test_second_build_is_a_no_op(built_kb):
