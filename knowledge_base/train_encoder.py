@@ -77,6 +77,10 @@ class TrainConfig:
     # nothing more.
     question_epochs: int = 16
     paraphrase_epochs: int = 1
+    # Also pair the questions of one section with each other, so that a new question
+    # lands near its known siblings: the question keys of the index match that way.
+    # On calib_hard.jsonl section hit@3 0.925 -> 0.944 (held-out train share 0.742 -> 0.745).
+    section_paraphrases: bool = True
     learning_rate: float = 1e-3
     warmup_ratio: float = 0.1
     scale: float = 20.0
@@ -106,7 +110,9 @@ def training_inputs(settings: KBSettings, config: TrainConfig) -> TrainingInputs
     questions = [q for q in load_train_questions(settings.questions_dir) if not is_calibration_question(q)]
     groups = nlu_paraphrase_groups(settings.nlu_dir, calibration_texts(settings.questions_dir))
     sections = section_questions(questions, chunks)
-    pairs = paraphrase_pairs(groups)
+    pairs = paraphrase_pairs({f"intent:{intent}": texts for intent, texts in groups.items()})
+    if config.section_paraphrases:
+        pairs += paraphrase_pairs({f"section:{s.doc_id}:{s.section}": list(s.questions) for s in sections})
     texts = [c.search_text for c in chunks] + [q.question for q in questions]
     texts += [e for examples in groups.values() for e in examples]
     material = {

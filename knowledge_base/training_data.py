@@ -132,9 +132,9 @@ def section_questions(questions: Iterable[Question], chunks: list[Chunk]) -> lis
 
 
 def paraphrase_pairs(groups: dict[str, list[str]]) -> list[Pair]:
-    """Each example paired with the next one of its intent (a chain covers the group)."""
+    """Each text paired with the next one of its group (a chain covers the group)."""
     pairs = []
-    for intent, examples in sorted(groups.items()):
-        unique = list(dict.fromkeys(examples))
-        pairs.extend(Pair(a, b, f"intent:{intent}") for a, b in zip(unique, unique[1:]))
+    for group, texts in sorted(groups.items()):
+        unique = list(dict.fromkeys(texts))
+        pairs.extend(Pair(a, b, group) for a, b in zip(unique, unique[1:]))
     return pairs
