@@ -29,9 +29,8 @@ from knowledge_base.core.config import OFFTOPIC_PATH, KBSettings
 from knowledge_base.topic import training_key as topic_training_key
 from knowledge_base.training_data import (
     calibration_question_files,
-    is_calibration_question,
-    load_questions,
-    load_train_questions,
+    hard_calibration_questions,
+    held_out_questions,
     read_lines,
     train_question_files,
 )
@@ -121,10 +120,9 @@ def choose_cuts(answerable: list[Judged], offtopic: list[Judged]) -> Calibration
 
 def calibrate(searcher: "Searcher", questions_dir: Path) -> Calibration:
     """Judge the calibration questions with the loaded index and classifier; pick the cuts."""
-    held_out = [q for q in load_train_questions(questions_dir) if is_calibration_question(q)]
-    answerable = [searcher.judge(q.question, without_keys_of=(q.doc_id, q.section)) for q in held_out]
-    hard = [q for path in calibration_question_files(questions_dir) for q in load_questions(path)]
-    answerable += [searcher.judge(q.question) for q in hard]
+    answerable = [searcher.judge(q.question, without_keys_of=(q.doc_id, q.section))
+                  for q in held_out_questions(questions_dir)]
+    answerable += [searcher.judge(q.question) for q in hard_calibration_questions(questions_dir)]
     return choose_cuts(answerable, [searcher.judge(q) for q in read_offtopic()])
 
 

@@ -34,7 +34,7 @@ from knowledge_base.core.config import KBSettings, get_settings
 from knowledge_base.documents import load_documents
 from knowledge_base.index import HybridIndex, QuestionKeys, resolve_index_type
 from knowledge_base.segment import tokenize
-from knowledge_base.training_data import Question, is_calibration_question, load_train_questions
+from knowledge_base.training_data import Question, learned_questions
 
 # Bump when chunk or index layout changes, so old caches are not reused.
 INGEST_VERSION = 1
@@ -95,7 +95,7 @@ def _assemble(doc_ids: list[str], cache: Path) -> tuple[list[Chunk], np.ndarray]
 
 def _key_questions(settings: KBSettings) -> tuple[list[Question], str]:
     """The questions that become keys, and a hash of them."""
-    questions = [q for q in load_train_questions(settings.questions_dir) if not is_calibration_question(q)]
+    questions = learned_questions(settings.questions_dir)
     payload = json.dumps([[q.doc_id, q.section, q.question] for q in questions], ensure_ascii=False)
     return questions, hashlib.sha256(payload.encode()).hexdigest()
 

@@ -28,8 +28,7 @@ from knowledge_base.core.config import OFFTOPIC_PATH, OFFTOPIC_TRAIN_PATH, KBSet
 from knowledge_base.segment import normalise
 from knowledge_base.training_data import (
     calibration_texts,
-    is_calibration_question,
-    load_train_questions,
+    learned_questions,
     nlu_intent_examples,
     read_lines,
     train_question_files,
@@ -54,7 +53,7 @@ class TopicData:
 
 def topic_data(settings: KBSettings) -> TopicData:
     """The training texts, deduplicated; calibration questions (on either side) are left out."""
-    questions = [q.question for q in load_train_questions(settings.questions_dir) if not is_calibration_question(q)]
+    questions = [q.question for q in learned_questions(settings.questions_dir)]
     groups = nlu_intent_examples(settings.nlu_dir)
     on_topic = questions + [
         text for intent, texts in sorted(groups.items()) if intent not in NEUTRAL_INTENTS | {OFF_TOPIC_INTENT}

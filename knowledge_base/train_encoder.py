@@ -48,8 +48,7 @@ from knowledge_base.training_data import (
     Pair,
     SectionQuestions,
     calibration_texts,
-    is_calibration_question,
-    load_train_questions,
+    learned_questions,
     nlu_paraphrase_groups,
     paraphrase_pairs,
     section_questions,
@@ -107,7 +106,7 @@ def training_inputs(settings: KBSettings, config: TrainConfig) -> TrainingInputs
     chunks: list[Chunk] = [
         c for d in documents for c in chunk_document(d, settings.chunk_chars, settings.overlap_chars)
     ]
-    questions = [q for q in load_train_questions(settings.questions_dir) if not is_calibration_question(q)]
+    questions = learned_questions(settings.questions_dir)
     groups = nlu_paraphrase_groups(settings.nlu_dir, calibration_texts(settings.questions_dir))
     sections = section_questions(questions, chunks)
     pairs = paraphrase_pairs({f"intent:{intent}": texts for intent, texts in groups.items()})

@@ -69,11 +69,24 @@ def is_calibration_question(question: Question) -> bool:
     return hashlib.sha1(question.question.encode()).digest()[0] % 6 == 0
 
 
+def learned_questions(questions_dir: Path) -> list[Question]:
+    """The train questions the encoder, the question keys and the topic classifier learn from."""
+    return [q for q in load_train_questions(questions_dir) if not is_calibration_question(q)]
+
+
+def held_out_questions(questions_dir: Path) -> list[Question]:
+    """The share of the train questions kept for calibration."""
+    return [q for q in load_train_questions(questions_dir) if is_calibration_question(q)]
+
+
+def hard_calibration_questions(questions_dir: Path) -> list[Question]:
+    return [q for path in calibration_question_files(questions_dir) for q in load_questions(path)]
+
+
 def calibration_texts(questions_dir: Path) -> frozenset[str]:
     """The held-out questions' texts, to be kept out of every other training source too
     (an NLU example may say word for word what a calibration question says)."""
-    held_out = [q for q in load_train_questions(questions_dir) if is_calibration_question(q)]
-    held_out += [q for path in calibration_question_files(questions_dir) for q in load_questions(path)]
+    held_out = held_out_questions(questions_dir) + hard_calibration_questions(questions_dir)
     return frozenset(q.question for q in held_out)
 
 
