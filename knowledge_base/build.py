@@ -2,7 +2,7 @@
 
 Steps, each skipped when its inputs have not changed: train the encoder (only ours,
 never a model configured with KB_ENCODER_PATH), index the documents incrementally,
-train the topic classifier, calibrate the no-answer cuts for the resulting index.
+train the topic and section classifiers, calibrate the no-answer cuts for the resulting index.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from knowledge_base.calibrate import THRESHOLD_FILE, calibrate, calibration_key,
 from knowledge_base.core.config import KBSettings, get_settings
 from knowledge_base.ingest import ingest, read_manifest
 from knowledge_base.search import Searcher
+from knowledge_base.sections import ensure_section_classifier
 from knowledge_base.topic import ensure_topic_classifier
 from knowledge_base.train_encoder import TrainConfig, ensure_encoder
 
@@ -36,6 +37,9 @@ def build(settings: KBSettings, config: TrainConfig = TrainConfig(), *, progress
     topic_texts = ensure_topic_classifier(settings)
     if topic_texts:
         done.append(f"topic classifier trained on {topic_texts} texts")
+    section_questions = ensure_section_classifier(settings)
+    if section_questions:
+        done.append(f"section classifier trained on {section_questions} questions")
     manifest = read_manifest(settings.index_dir)
     if _calibration_stale(settings, manifest):
         calibration = calibrate(Searcher(settings), settings.questions_dir)

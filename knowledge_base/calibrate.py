@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from knowledge_base.core.config import OFFTOPIC_PATH, KBSettings
+from knowledge_base.sections import training_key as sections_training_key
 from knowledge_base.topic import training_key as topic_training_key
 from knowledge_base.training_data import (
     calibration_question_files,
@@ -69,8 +70,9 @@ def calibration_key(settings: KBSettings, manifest: dict[str, Any]) -> str:
     """What a threshold depends on: the index, the fusion settings and the calibration questions."""
     digest = hashlib.sha256(json.dumps([CALIBRATION_VERSION, manifest], sort_keys=True).encode())
     digest.update(json.dumps([settings.dense_weight, settings.bm25_weight, settings.question_key_weight,
-                              settings.candidates]).encode())
+                              settings.section_classifier_weight, settings.candidates]).encode())
     digest.update(topic_training_key(settings).encode())
+    digest.update(sections_training_key(settings).encode())  # its guesses join the candidates
     for path in [OFFTOPIC_PATH, *train_question_files(settings.questions_dir),
                  *calibration_question_files(settings.questions_dir)]:
         digest.update(path.read_bytes())

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -229,8 +230,9 @@ class HybridIndex:
 
     def rank(self, query_vector: np.ndarray, query_tokens: list[str], *, mode: Mode, n_candidates: int,
              dense_weight: float, bm25_weight: float, key_weight: float = 0.0,
-             without_keys_of: tuple[str, str] | None = None) -> list[Hit]:
-        """Candidates from both retrievers and the question keys, scored on both signals, best first.
+             without_keys_of: tuple[str, str] | None = None, also: Iterable[int] = ()) -> list[Hit]:
+        """Candidates from both retrievers, the question keys and `also` (chunks the caller
+        wants scored too), scored on both signals, best first.
 
         `without_keys_of` (doc_id, section) ranks as if that section had no known
         questions: calibration judges a held-out question the way a new one is judged,
@@ -240,7 +242,7 @@ class HybridIndex:
         if not n:
             return []
         coverage = self.lexical.coverage(query_tokens)
-        candidates: set[int] = set()
+        candidates: set[int] = {i for i in also if 0 <= i < n}
         if mode is not Mode.bm25:
             _, ids = self.dense.search(query_vector.reshape(1, -1), min(n_candidates, n))
             candidates.update(int(i) for i in ids[0] if i >= 0)

@@ -1,8 +1,10 @@
 """Search the built index (`python -m knowledge_base.search "问题" --k 3 --json`).
 
 The output, `{"answerable": bool, "results": [{"doc_id", "title", "section", "text",
-"score"}]}`, is the contract of the hub's GET /api/kb/search. `answerable` is false when
-the best score is below the calibrated no-answer threshold, when the topic classifier
+"score"}]}`, is the contract of the hub's GET /api/kb/search. Results are the best sections, ranked
+by retrieval score and the section classifier's confidence (sections.py) together.
+`answerable` is false when the best retrieval score is below the calibrated no-answer
+threshold, when the topic classifier
 finds the question is not about the utility's business (topic.py), and for input that
 is no question at all (empty, a paste of thousands of characters, emoji, binary noise).
 """
@@ -13,6 +15,7 @@ import argparse
 import json
 import sys
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -25,10 +28,12 @@ from knowledge_base.calibrate import Judged, read_threshold
 from knowledge_base.core.config import KBSettings, get_settings
 from knowledge_base.index import HybridIndex, Mode
 from knowledge_base.ingest import INDEX_SUBDIR, read_manifest
+from knowledge_base.sections import Section, load_section_classifier
 from knowledge_base.segment import has_content, normalise, tokenize
 from knowledge_base.topic import load_topic_classifier
 
 DEFAULT_THRESHOLD = 0.35  # used only before a calibration has been written
+SECTION_GUESSES = 10  # the section classifier's likeliest sections that join the candidates
 
 
 class SearchResult(BaseModel):
@@ -42,6 +47,14 @@ class SearchResult(BaseModel):
 class SearchResponse(BaseModel):
     answerable: bool
     results: list[SearchResult]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    results: list[SearchResult]  # the best chunk of each of the k best sections, best first
+    # The best retrieval score among all candidates, the section classifier left out:
+    # what the no-answer cut compares (sections.py says why).
+    best_score: float
 
 
 class IndexNotBuiltError(RuntimeError):
@@ -76,6 +89,10 @@ class Searcher:
         self.index = HybridIndex.load(index_dir)
         serve_single_threaded()
         self.topic = load_topic_classifier(settings)
+        self.sections = load_section_classifier(settings) if settings.section_classifier_weight > 0 else None
+        self._section_chunks: dict[Section, list[int]] = {}
+        for i, chunk in enumerate(self.index.chunks):
+            self._section_chunks.setdefault((chunk.doc_id, chunk.section), []).append(i)
         calibrated = read_threshold(settings, manifest)
         score_cut, self.topic_threshold = calibrated if calibrated is not None else (DEFAULT_THRESHOLD, 0.0)
         self.threshold = settings.no_answer_threshold if settings.no_answer_threshold is not None else score_cut
@@ -95,27 +112,43 @@ class Searcher:
 
     def rank(self, question: str, *, k: int = 3, mode: Mode = Mode.hybrid,
              without_keys_of: tuple[str, str] | None = None) -> list[SearchResult]:
-        """The best chunk of each of the k best sections, best first (see HybridIndex.rank)."""
+        """The best chunk of each of the k best sections, best first (see `ranking`)."""
+        return self.ranking(question, k=k, mode=mode, without_keys_of=without_keys_of).results
+
+    def ranking(self, question: str, *, k: int = 3, mode: Mode = Mode.hybrid,
+                without_keys_of: tuple[str, str] | None = None) -> Ranking:
+        """Sections ranked by score: their best chunk's retrieval score (HybridIndex.rank)
+        and, in hybrid mode, the section classifier's probability at
+        `section_classifier_weight`, averaged with those weights."""
         text = self.query_text(question)
         if text is None or k < 1:
-            return []
+            return Ranking([], 0.0)
+        guessed = self._guess_sections(text) if mode is Mode.hybrid else {}
         hits = self.index.rank(
             self._embed_cached(text), tokenize(text), mode=mode, n_candidates=max(self.settings.candidates, k),
             dense_weight=self.settings.dense_weight, bm25_weight=self.settings.bm25_weight,
             key_weight=self.settings.question_key_weight, without_keys_of=without_keys_of,
+            also=[i for section in guessed for i in self._section_chunks[section]],
         )
-        ranked: list[SearchResult] = []
-        sections: set[tuple[str, str]] = set()
+        weight = self.settings.section_classifier_weight if guessed else 0.0
+        best: dict[Section, tuple[int, float]] = {}  # section -> (its best chunk, score)
         for hit in hits:
             chunk = self.index.chunks[hit.index]
-            if (chunk.doc_id, chunk.section) in sections:
-                continue
-            sections.add((chunk.doc_id, chunk.section))
-            ranked.append(SearchResult(doc_id=chunk.doc_id, title=chunk.title, section=chunk.section,
-                                       text=chunk.text, score=round(hit.score, 4)))
-            if len(ranked) == k:
-                break
-        return ranked
+            section = (chunk.doc_id, chunk.section)
+            if section not in best:
+                best[section] = hit.index, (hit.score + weight * guessed.get(section, 0.0)) / (1 + weight)
+        ordered = sorted(best.items(), key=lambda item: -item[1][1])[:k]  # stable: ties keep retrieval order
+        results = [SearchResult(doc_id=self.index.chunks[i].doc_id, title=self.index.chunks[i].title,
+                                section=self.index.chunks[i].section, text=self.index.chunks[i].text,
+                                score=round(score, 4)) for _, (i, score) in ordered]
+        return Ranking(results, hits[0].score if hits else 0.0)
+
+    def _guess_sections(self, text: str) -> dict[Section, float]:
+        """The section classifier's likeliest sections that the index has (none without a classifier)."""
+        if self.sections is None:
+            return {}
+        guessed = self.sections.guess(text, SECTION_GUESSES)
+        return {section: p for section, p in guessed.items() if section in self._section_chunks}
 
     def on_topic(self, question: str) -> float:
         """The topic classifier's probability for the question (1.0 without a classifier)."""
@@ -123,17 +156,18 @@ class Searcher:
 
     def judge(self, question: str, without_keys_of: tuple[str, str] | None = None) -> Judged:
         """What the no-answer decision looks at (calibration uses it too)."""
-        ranked = self.rank(question, k=1, without_keys_of=without_keys_of)
-        return Judged(ranked[0].score if ranked else 0.0, self.on_topic(question))
+        return Judged(self.ranking(question, k=1, without_keys_of=without_keys_of).best_score,
+                      self.on_topic(question))
 
     def search(self, question: str, k: int = 3) -> SearchResponse:
         """The answer to one question; never raises on odd input."""
         question = question if isinstance(question, str) else ""
-        results = self.rank(question, k=k)
+        ranking = self.ranking(question, k=k)
         answerable = (
-            bool(results) and results[0].score >= self.threshold and self.on_topic(question) >= self.topic_threshold
+            bool(ranking.results) and ranking.best_score >= self.threshold
+            and self.on_topic(question) >= self.topic_threshold
         )
-        return SearchResponse(answerable=answerable, results=results)
+        return SearchResponse(answerable=answerable, results=ranking.results)
 
 
 _searcher: Searcher | None = None

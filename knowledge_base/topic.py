@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
-import joblib
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from knowledge_base.core.config import OFFTOPIC_PATH, OFFTOPIC_TRAIN_PATH, KBSettings
+from knowledge_base.saved_model import SavedModel
 from knowledge_base.segment import normalise
 from knowledge_base.training_data import (
     calibration_texts,
@@ -34,7 +33,7 @@ from knowledge_base.training_data import (
     train_question_files,
 )
 
-MODEL_FILE = "topic.joblib"
+SAVED = SavedModel("topic.joblib")
 TOPIC_VERSION = 1
 # NLU intents that say nothing about the topic either way (greetings, yes/no, bare values,
 # talk about the bot itself); every other intent but out_of_scope is utility business.
@@ -95,29 +94,17 @@ class TopicClassifier:
         return float(self._model.predict_proba([text])[0][1])
 
 
-def model_path(settings: KBSettings) -> Path:
-    return settings.index_dir / MODEL_FILE
-
-
-def is_stale(settings: KBSettings) -> bool:
-    path = model_path(settings)
-    return not path.is_file() or joblib.load(path).get("key") != training_key(settings)
-
-
 def ensure_topic_classifier(settings: KBSettings) -> int | None:
     """Train and save the classifier when its inputs changed; returns how many texts it saw."""
-    if not is_stale(settings):
+    key = training_key(settings)
+    if not SAVED.is_stale(settings, key):
         return None
     data = topic_data(settings)
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
-    joblib.dump({"key": training_key(settings), "model": train(data)}, model_path(settings))
+    SAVED.save(settings, key, train(data))
     return len(data.on_topic) + len(data.off_topic)
 
 
 def load_topic_classifier(settings: KBSettings) -> TopicClassifier | None:
     """The saved classifier, or None when there is none for the current training data."""
-    path = model_path(settings)
-    if not path.is_file():
-        return None
-    saved = joblib.load(path)
-    return TopicClassifier(saved["model"]) if saved.get("key") == training_key(settings) else None
+    model = SAVED.load(settings, training_key(settings))
+    return TopicClassifier(model) if model is not None else None

@@ -54,6 +54,10 @@ class KBSettings(BaseSettings):
     # (index.py, question keys); 0 turns the keys off. 0.8 ranked best on the held-out
     # train questions (0, 0.6, 0.8, 0.9, 1.0 compared).
     question_key_weight: float = Field(0.8, ge=0, le=1)
+    # Sections are ordered by retrieval score plus this times the section classifier's
+    # probability (sections.py); 0 turns the classifier off. 1.5 ranked best on the
+    # calibration questions (0, 0.5, 0.8, 1.0, 1.5, 3.0 compared).
+    section_classifier_weight: float = Field(1.5, ge=0)
     # How many candidates each retriever contributes before fusion.
     candidates: int = Field(50, ge=1)
     # None: use the value calibrated at build time (threshold.json next to the index).

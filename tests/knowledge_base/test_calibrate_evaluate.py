@@ -68,7 +68,17 @@ def test_metrics_count_hits_by_rank():
     ranks = [1, 3, None, 2]
     assert evaluate._metrics(ranks) == {"hit@1": 0.25, "hit@3": 0.75, "mrr": round((1 + 1 / 3 + 1 / 2) / 4, 4), "n": 4}
     ranked = [("a", "x"), ("b", "y"), ("a", "z")]
-    assert evaluate._rank_of(ranked, ("a", "z")) == 3 and evaluate._rank_of(ranked, "b") == 2
+    assert evaluate._rank_of(ranked, {("a", "z")}) == 3 and evaluate._rank_of(ranked, {"b"}) == 2
+
+
+def test_answer_level_counts_every_section_that_answers():
+    question = evaluate.EvalQuestion("多久能装好", "b", "y", "normal", "eval_t", also=(("a", "z"), ("c", "w")))
+    ranked = [("a", "z"), ("b", "y")]
+    assert evaluate._rank_of(ranked, question.targets("section")) == 2
+    assert evaluate._rank_of(ranked, question.targets("answer")) == 1
+    assert evaluate._rank_of([("b", "x")], question.targets("document")) == 1
+    unanswerable = evaluate.EvalQuestion("订机票", None, None, "unanswerable")
+    assert all(unanswerable.targets(level) == set() for level in evaluate.LEVELS)
 
 
 def test_evaluate_writes_both_reports(built_kb, tmp_path, monkeypatch):
@@ -76,8 +86,11 @@ def test_evaluate_writes_both_reports(built_kb, tmp_path, monkeypatch):
         monkeypatch.setenv(key, value)
     assert evaluate.main(["--out", str(tmp_path)]) == 0
     report = json.loads((tmp_path / "kb_eval.json").read_text())
-    assert set(report["retrieval"]) == {"bm25", "dense", "hybrid"}
-    assert report["retrieval"]["hybrid"]["section"]["all"]["n"] == 3
+    retrievers = report["retrieval"]["retrievers"]
+    assert set(retrievers) == {"bm25", "dense", evaluate.HYBRID_WITHOUT_CLASSIFIER, "hybrid"}
+    assert set(retrievers["hybrid"]) == set(evaluate.LEVELS)
+    assert retrievers["hybrid"]["section"]["all"]["n"] == 3
+    assert report["retrieval"]["by_file"]["eval_t"]["answer"]["n"] == 3
     assert report["no_answer"]["unanswerable"] == 1
     assert "| hybrid | paraphrase |" in (tmp_path / "kb_eval.md").read_text()
 
