@@ -6,7 +6,8 @@ train questions held out of encoder and topic training (see
 training_data.is_calibration_question), judged without the question keys of their own
 section (their siblings, written alongside them, would make them look easier than a
 new customer's question), and the hard questions of questions/calib_*.jsonl, written
-for calibration alone. Unanswerable side: knowledge_base/data/offtopic_calibration.txt. The eval
+for calibration alone. Unanswerable side: config.UNANSWERABLE_CALIBRATION_PATHS, off-topic
+questions and questions about utility business the documents do not cover. The eval
 files are never read. The pair of cuts catches as many off-topic questions as it can while
 "not answerable" stays right at least 95 % of the time on the calibration questions
 (precision weighs more: telling a customer "no answer" when the documents have one is
@@ -25,14 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from knowledge_base.core.config import OFFTOPIC_PATH, KBSettings
+from knowledge_base.core.config import UNANSWERABLE_CALIBRATION_PATHS, KBSettings
 from knowledge_base.sections import training_key as sections_training_key
 from knowledge_base.topic import training_key as topic_training_key
 from knowledge_base.training_data import (
     calibration_question_files,
     hard_calibration_questions,
     held_out_questions,
-    read_lines,
+    read_unanswerable,
     train_question_files,
 )
 
@@ -73,14 +74,10 @@ def calibration_key(settings: KBSettings, manifest: dict[str, Any]) -> str:
                               settings.section_classifier_weight, settings.candidates]).encode())
     digest.update(topic_training_key(settings).encode())
     digest.update(sections_training_key(settings).encode())  # its guesses join the candidates
-    for path in [OFFTOPIC_PATH, *train_question_files(settings.questions_dir),
+    for path in [*UNANSWERABLE_CALIBRATION_PATHS, *train_question_files(settings.questions_dir),
                  *calibration_question_files(settings.questions_dir)]:
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def read_offtopic(path: Path = OFFTOPIC_PATH) -> list[str]:
-    return read_lines(path)
 
 
 def _score_cuts(scores: np.ndarray) -> np.ndarray:
@@ -125,7 +122,7 @@ def calibrate(searcher: "Searcher", questions_dir: Path) -> Calibration:
     answerable = [searcher.judge(q.question, without_keys_of=(q.doc_id, q.section))
                   for q in held_out_questions(questions_dir)]
     answerable += [searcher.judge(q.question) for q in hard_calibration_questions(questions_dir)]
-    return choose_cuts(answerable, [searcher.judge(q) for q in read_offtopic()])
+    return choose_cuts(answerable, [searcher.judge(q) for q in read_unanswerable()])
 
 
 def write_threshold(settings: KBSettings, manifest: dict[str, Any], calibration: Calibration) -> None:

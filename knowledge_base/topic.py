@@ -1,4 +1,4 @@
-"""Is a question about the utility's electricity service at all? A small topic classifier.
+"""Is a question about something our documents cover? A small topic classifier.
 
 One score threshold could not tell "自来水阶梯水价怎么算" (no answer here) from a
 customer's odd wording of a real question: both score low, or both high, because the
@@ -7,10 +7,15 @@ what separates them, and character n-grams see it (水费, 燃气, 宽带 agains
 跳闸). So the no-answer decision has two parts: this classifier's probability that the
 question is on topic, and the retrieval score (calibrate.py picks both cuts).
 
-Trained in a second at build time on what the encoder also learns from, never on the
+The same holds for utility business the documents do not cover ("屋顶光伏余电上网怎么
+结算" scores well on our tariff documents): so off-topic here means "not answered by our
+documents", whether about gas bills or rooftop solar.
+
+Trained in seconds at build time on what the encoder also learns from, never on the
 calibration or eval questions: on-topic are the train questions outside the calibration
-share and the examples of the NLU's domain intents; off-topic are
-knowledge_base/data/offtopic_train.txt and the NLU's out_of_scope examples.
+share and the examples of the NLU's domain intents (but ask_policy, which takes policy
+questions whether the documents answer them or not); off-topic are the unanswerable
+train files (config.UNANSWERABLE_TRAIN_PATHS) and the NLU's out_of_scope examples.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from knowledge_base.core.config import OFFTOPIC_PATH, OFFTOPIC_TRAIN_PATH, KBSettings
+from knowledge_base.core.config import UNANSWERABLE_CALIBRATION_PATHS, UNANSWERABLE_TRAIN_PATHS, KBSettings
 from knowledge_base.saved_model import SavedModel
 from knowledge_base.segment import normalise
 from knowledge_base.training_data import (
@@ -30,6 +35,7 @@ from knowledge_base.training_data import (
     learned_questions,
     nlu_intent_examples,
     read_lines,
+    read_unanswerable,
     train_question_files,
 )
 
@@ -41,6 +47,8 @@ NEUTRAL_INTENTS = frozenset(
     {"greet", "goodbye", "thank", "affirm", "deny", "cancel", "inform", "bot_identity", "request_human",
      "praise_or_suggest"}
 )
+# Policy questions of any kind, answered by our documents or not (光伏并网, 家电赔偿).
+MIXED_INTENTS = frozenset({"ask_policy"})
 OFF_TOPIC_INTENT = "out_of_scope"
 
 
@@ -55,18 +63,19 @@ def topic_data(settings: KBSettings) -> TopicData:
     questions = [q.question for q in learned_questions(settings.questions_dir)]
     groups = nlu_intent_examples(settings.nlu_dir)
     on_topic = questions + [
-        text for intent, texts in sorted(groups.items()) if intent not in NEUTRAL_INTENTS | {OFF_TOPIC_INTENT}
+        text for intent, texts in sorted(groups.items()) if intent not in NEUTRAL_INTENTS | MIXED_INTENTS | {OFF_TOPIC_INTENT}
         for text in texts
     ]
-    off_topic = read_lines(OFFTOPIC_TRAIN_PATH) + groups.get(OFF_TOPIC_INTENT, [])
-    held_out = calibration_texts(settings.questions_dir) | set(read_lines(OFFTOPIC_PATH))
+    off_topic = [line for path in UNANSWERABLE_TRAIN_PATHS for line in read_lines(path)]
+    off_topic += groups.get(OFF_TOPIC_INTENT, [])
+    held_out = calibration_texts(settings.questions_dir) | set(read_unanswerable())
     return TopicData(*(list(dict.fromkeys(t for t in texts if t not in held_out)) for texts in (on_topic, off_topic)))
 
 
 def training_key(settings: KBSettings) -> str:
     """Changes whenever anything the classifier is trained on changes."""
     digest = hashlib.sha256(f"topic-v{TOPIC_VERSION}".encode())
-    for path in [OFFTOPIC_TRAIN_PATH, OFFTOPIC_PATH, *train_question_files(settings.questions_dir),
+    for path in [*UNANSWERABLE_TRAIN_PATHS, *UNANSWERABLE_CALIBRATION_PATHS, *train_question_files(settings.questions_dir),
                  *sorted(settings.nlu_dir.glob("*.yml"))]:
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from knowledge_base.chunking import Chunk
+from knowledge_base.core.config import UNANSWERABLE_CALIBRATION_PATHS
 
 _ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 _LIST_ITEM = re.compile(r"^\s*-\s+(.*)$")
@@ -88,6 +89,11 @@ def calibration_texts(questions_dir: Path) -> frozenset[str]:
     (an NLU example may say word for word what a calibration question says)."""
     held_out = held_out_questions(questions_dir) + hard_calibration_questions(questions_dir)
     return frozenset(q.question for q in held_out)
+
+
+def read_unanswerable() -> list[str]:
+    """The unanswerable calibration questions: off-topic ones and uncovered utility business."""
+    return [line for path in UNANSWERABLE_CALIBRATION_PATHS for line in read_lines(path)]
 
 
 def strip_entity_markup(example: str) -> str:

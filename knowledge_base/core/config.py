@@ -18,8 +18,11 @@ PACKAGE_DIR = REPO_ROOT / "knowledge_base"
 DATA_DIR = PACKAGE_DIR / "data"
 USERDICT_PATH = DATA_DIR / "userdict.txt"
 STOPWORDS_PATH = DATA_DIR / "stopwords.txt"
-OFFTOPIC_PATH = DATA_DIR / "offtopic_calibration.txt"
-OFFTOPIC_TRAIN_PATH = DATA_DIR / "offtopic_train.txt"
+# Questions no document answers, for the topic classifier (train) and the no-answer cuts
+# (calibration): about other things (offtopic_*), and about utility business that our
+# documents do not cover (uncovered_*: surge damage claims, rooftop solar, moving a pole).
+UNANSWERABLE_TRAIN_PATHS = (DATA_DIR / "offtopic_train.txt", DATA_DIR / "uncovered_train.txt")
+UNANSWERABLE_CALIBRATION_PATHS = (DATA_DIR / "offtopic_calibration.txt", DATA_DIR / "uncovered_calibration.txt")
 
 
 class IndexType(str, Enum):

@@ -2,10 +2,9 @@
 
 import pytest
 
-from knowledge_base.calibrate import read_offtopic
 from knowledge_base.core.config import KBSettings
 from knowledge_base.topic import TopicClassifier, load_topic_classifier, topic_data, train, training_key
-from knowledge_base.training_data import calibration_texts
+from knowledge_base.training_data import calibration_texts, read_unanswerable
 
 # Written for this test, in none of the training files.
 OFF_TOPIC = ["楼下小卖部的燃气卡在哪能充", "自来水管子冻裂了找谁修", "宽带每个月扣多少钱", "单位交的社保怎么查"]
@@ -19,7 +18,7 @@ def classifier() -> TopicClassifier:
 
 def test_training_data_keeps_calibration_questions_out():
     data = topic_data(KBSettings())
-    held_out = calibration_texts(KBSettings().questions_dir) | set(read_offtopic())
+    held_out = calibration_texts(KBSettings().questions_dir) | set(read_unanswerable())
     assert held_out and not held_out & set(data.on_topic + data.off_topic)
     assert len(data.off_topic) >= 200 and len(data.on_topic) > len(data.off_topic)
 
