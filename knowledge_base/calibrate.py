@@ -8,12 +8,13 @@ section (their siblings, written alongside them, would make them look easier tha
 new customer's question), and the hard questions of questions/calib_*.jsonl, written
 for calibration alone. Unanswerable side: config.UNANSWERABLE_CALIBRATION_PATHS, off-topic
 questions and questions about utility business the documents do not cover. The eval
-files are never read. The pair of cuts catches as many off-topic questions as it can while
-"not answerable" stays right at least 95 % of the time on the calibration questions
-(precision weighs more: telling a customer "no answer" when the documents have one is
-the worse mistake; the goal is 0.9 on new questions, and the margin is for new questions
-being harder than these); if no pair gets there, the best F0.5. It is written next to the index, tied to that index's manifest and to the
-topic classifier's training data, so nothing is ever judged by stale cuts.
+files are never read. The pair of cuts catches as many unanswerable questions as it can
+while "not answerable" stays right at least 95 % of the time on the calibration
+questions (precision weighs more: telling a customer "no answer" when the documents
+have one is the worse mistake; the goal is 0.9 on new questions, and the margin is for
+new questions being harder than these); if no pair gets there, the best F0.5. It is
+written next to the index, tied to that index's manifest and to the classifiers'
+training data, so nothing is ever judged by stale cuts.
 """
 
 from __future__ import annotations

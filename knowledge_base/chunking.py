@@ -17,6 +17,9 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 _SPACE = re.compile(r"\s+")
 
 
+Section = tuple[str, str]  # (doc_id, section heading): what a result cites
+
+
 @dataclass(frozen=True)
 class Chunk:
     chunk_id: str
@@ -36,6 +39,14 @@ class Chunk:
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)
+
+
+def positions_by_section(chunks: list[Chunk]) -> dict[Section, list[int]]:
+    """The positions of each section's chunks in `chunks`, in order."""
+    positions: dict[Section, list[int]] = {}
+    for position, chunk in enumerate(chunks):
+        positions.setdefault((chunk.doc_id, chunk.section), []).append(position)
+    return positions
 
 
 def _sections(doc: Document) -> list[tuple[str, list[str]]]:

@@ -30,7 +30,7 @@ import bm25s
 import faiss
 import numpy as np
 
-from knowledge_base.chunking import Chunk
+from knowledge_base.chunking import Chunk, Section, positions_by_section
 from knowledge_base.core.config import IndexType
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -199,6 +199,7 @@ class HybridIndex:
         self.dense = dense
         self.lexical = lexical
         self.keys = keys
+        self.section_chunks = positions_by_section(chunks)
 
     @classmethod
     def build(cls, chunks: list[Chunk], embeddings: np.ndarray, token_lists: list[list[str]],
@@ -230,7 +231,7 @@ class HybridIndex:
 
     def rank(self, query_vector: np.ndarray, query_tokens: list[str], *, mode: Mode, n_candidates: int,
              dense_weight: float, bm25_weight: float, key_weight: float = 0.0,
-             without_keys_of: tuple[str, str] | None = None, also: Iterable[int] = ()) -> list[Hit]:
+             without_keys_of: Section | None = None, also: Iterable[int] = ()) -> list[Hit]:
         """Candidates from both retrievers, the question keys and `also` (chunks the caller
         wants scored too), scored on both signals, best first.
 
@@ -251,9 +252,7 @@ class HybridIndex:
             candidates.update(int(i) for i in np.argpartition(-coverage, top - 1)[:top] if coverage[i] > 0)
         by_key: dict[int, float] = {}
         if self.keys is not None and key_weight > 0:
-            ignored = frozenset(
-                i for i, c in enumerate(self.chunks) if (c.doc_id, c.section) == without_keys_of
-            ) if without_keys_of else frozenset()
+            ignored = frozenset(self.section_chunks.get(without_keys_of, ())) if without_keys_of else frozenset()
             by_key = self.keys.best_per_chunk(query_vector, query_tokens, mode=mode, n_candidates=n_candidates,
                                               dense_weight=dense_weight, bm25_weight=bm25_weight, ignored=ignored)
             candidates.update(by_key)

@@ -29,7 +29,7 @@ import numpy as np
 from tqdm import tqdm
 
 from knowledge_base import encoder as _encoder
-from knowledge_base.chunking import Chunk, chunk_document
+from knowledge_base.chunking import Chunk, chunk_document, positions_by_section
 from knowledge_base.core.config import KBSettings, get_settings
 from knowledge_base.documents import load_documents
 from knowledge_base.index import HybridIndex, QuestionKeys, resolve_index_type
@@ -103,9 +103,7 @@ def _key_questions(settings: KBSettings) -> tuple[list[Question], str]:
 def _question_keys(questions: list[Question], chunks: list[Chunk], vectors: np.ndarray) -> QuestionKeys | None:
     """Each question pointed at the first chunk of its section; questions whose section
     is gone from the documents are left out."""
-    first_chunk: dict[tuple[str, str], int] = {}
-    for position, chunk in enumerate(chunks):
-        first_chunk.setdefault((chunk.doc_id, chunk.section), position)
+    first_chunk = {section: positions[0] for section, positions in positions_by_section(chunks).items()}
     kept = [i for i, q in enumerate(questions) if (q.doc_id, q.section) in first_chunk]
     if not kept:
         return None

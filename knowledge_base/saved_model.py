@@ -8,6 +8,8 @@ rather go without it than judge by a stale one.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,14 @@ from typing import Any
 import joblib
 
 from knowledge_base.core.config import KBSettings
+
+
+def files_key(version: str, files: Iterable[Path]) -> str:
+    """A key that changes with the model's version tag and with any byte of its training files."""
+    digest = hashlib.sha256(version.encode())
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ The output, `{"answerable": bool, "results": [{"doc_id", "title", "section", "te
 "score"}]}`, is the contract of the hub's GET /api/kb/search. Results are the best sections, ranked
 by retrieval score and the section classifier's confidence (sections.py) together.
 `answerable` is false when the best retrieval score is below the calibrated no-answer
-threshold, when the topic classifier
-finds the question is not about the utility's business (topic.py), and for input that
-is no question at all (empty, a paste of thousands of characters, emoji, binary noise).
+threshold, when the topic classifier finds the question is not about what our documents
+cover (topic.py), and for input that is no question at all (empty, a paste of thousands
+of characters, emoji, binary noise).
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from pydantic import BaseModel
 
 from knowledge_base import encoder as _encoder
 from knowledge_base.calibrate import Judged, read_threshold
+from knowledge_base.chunking import Section
 from knowledge_base.core.config import KBSettings, get_settings
 from knowledge_base.index import HybridIndex, Mode
 from knowledge_base.ingest import INDEX_SUBDIR, read_manifest
-from knowledge_base.sections import Section, load_section_classifier
+from knowledge_base.sections import load_section_classifier
 from knowledge_base.segment import has_content, normalise, tokenize
 from knowledge_base.topic import load_topic_classifier
 
@@ -90,9 +91,6 @@ class Searcher:
         serve_single_threaded()
         self.topic = load_topic_classifier(settings)
         self.sections = load_section_classifier(settings) if settings.section_classifier_weight > 0 else None
-        self._section_chunks: dict[Section, list[int]] = {}
-        for i, chunk in enumerate(self.index.chunks):
-            self._section_chunks.setdefault((chunk.doc_id, chunk.section), []).append(i)
         calibrated = read_threshold(settings, manifest)
         score_cut, self.topic_threshold = calibrated if calibrated is not None else (DEFAULT_THRESHOLD, 0.0)
         self.threshold = settings.no_answer_threshold if settings.no_answer_threshold is not None else score_cut
@@ -111,12 +109,12 @@ class Searcher:
         return text
 
     def rank(self, question: str, *, k: int = 3, mode: Mode = Mode.hybrid,
-             without_keys_of: tuple[str, str] | None = None) -> list[SearchResult]:
+             without_keys_of: Section | None = None) -> list[SearchResult]:
         """The best chunk of each of the k best sections, best first (see `ranking`)."""
         return self.ranking(question, k=k, mode=mode, without_keys_of=without_keys_of).results
 
     def ranking(self, question: str, *, k: int = 3, mode: Mode = Mode.hybrid,
-                without_keys_of: tuple[str, str] | None = None) -> Ranking:
+                without_keys_of: Section | None = None) -> Ranking:
         """Sections ranked by score: their best chunk's retrieval score (HybridIndex.rank)
         and, in hybrid mode, the section classifier's probability at
         `section_classifier_weight`, averaged with those weights."""
@@ -128,7 +126,7 @@ class Searcher:
             self._embed_cached(text), tokenize(text), mode=mode, n_candidates=max(self.settings.candidates, k),
             dense_weight=self.settings.dense_weight, bm25_weight=self.settings.bm25_weight,
             key_weight=self.settings.question_key_weight, without_keys_of=without_keys_of,
-            also=[i for section in guessed for i in self._section_chunks[section]],
+            also=[i for section in guessed for i in self.index.section_chunks[section]],
         )
         weight = self.settings.section_classifier_weight if guessed else 0.0
         best: dict[Section, tuple[int, float]] = {}  # section -> (its best chunk, score)
@@ -138,9 +136,9 @@ class Searcher:
             if section not in best:
                 best[section] = hit.index, (hit.score + weight * guessed.get(section, 0.0)) / (1 + weight)
         ordered = sorted(best.items(), key=lambda item: -item[1][1])[:k]  # stable: ties keep retrieval order
-        results = [SearchResult(doc_id=self.index.chunks[i].doc_id, title=self.index.chunks[i].title,
-                                section=self.index.chunks[i].section, text=self.index.chunks[i].text,
-                                score=round(score, 4)) for _, (i, score) in ordered]
+        chunks = self.index.chunks
+        results = [SearchResult(doc_id=chunks[i].doc_id, title=chunks[i].title, section=chunks[i].section,
+                                text=chunks[i].text, score=round(score, 4)) for _, (i, score) in ordered]
         return Ranking(results, hits[0].score if hits else 0.0)
 
     def _guess_sections(self, text: str) -> dict[Section, float]:
@@ -148,13 +146,13 @@ class Searcher:
         if self.sections is None:
             return {}
         guessed = self.sections.guess(text, SECTION_GUESSES)
-        return {section: p for section, p in guessed.items() if section in self._section_chunks}
+        return {section: p for section, p in guessed.items() if section in self.index.section_chunks}
 
     def on_topic(self, question: str) -> float:
         """The topic classifier's probability for the question (1.0 without a classifier)."""
         return self.topic.on_topic(question) if self.topic is not None else 1.0
 
-    def judge(self, question: str, without_keys_of: tuple[str, str] | None = None) -> Judged:
+    def judge(self, question: str, without_keys_of: Section | None = None) -> Judged:
         """What the no-answer decision looks at (calibration uses it too)."""
         return Judged(self.ranking(question, k=1, without_keys_of=without_keys_of).best_score,
                       self.on_topic(question))

@@ -13,23 +13,19 @@ its confidence on them would overstate its confidence on a new customer's questi
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
+from knowledge_base.chunking import Section
 from knowledge_base.core.config import KBSettings
-from knowledge_base.saved_model import SavedModel
+from knowledge_base.saved_model import SavedModel, files_key
 from knowledge_base.segment import normalise
 from knowledge_base.training_data import Question, learned_questions, train_question_files
 
 SAVED = SavedModel("sections.joblib")
 SECTIONS_VERSION = 1
-
-Section = tuple[str, str]  # (doc_id, section heading)
-
 
 class SectionClassifier:
     """Character 1–3-gram TF-IDF and a multinomial logistic regression over sections."""
@@ -62,10 +58,7 @@ class SectionClassifier:
 
 def training_key(settings: KBSettings) -> str:
     """Changes whenever the train questions change."""
-    digest = hashlib.sha256(f"sections-v{SECTIONS_VERSION}".encode())
-    for path in train_question_files(settings.questions_dir):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return files_key(f"sections-v{SECTIONS_VERSION}", train_question_files(settings.questions_dir))
 
 
 def ensure_section_classifier(settings: KBSettings) -> int | None:

@@ -20,7 +20,6 @@ train files (config.UNANSWERABLE_TRAIN_PATHS) and the NLU's out_of_scope example
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -28,7 +27,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from knowledge_base.core.config import UNANSWERABLE_CALIBRATION_PATHS, UNANSWERABLE_TRAIN_PATHS, KBSettings
-from knowledge_base.saved_model import SavedModel
+from knowledge_base.saved_model import SavedModel, files_key
 from knowledge_base.segment import normalise
 from knowledge_base.training_data import (
     calibration_texts,
@@ -74,11 +73,10 @@ def topic_data(settings: KBSettings) -> TopicData:
 
 def training_key(settings: KBSettings) -> str:
     """Changes whenever anything the classifier is trained on changes."""
-    digest = hashlib.sha256(f"topic-v{TOPIC_VERSION}".encode())
-    for path in [*UNANSWERABLE_TRAIN_PATHS, *UNANSWERABLE_CALIBRATION_PATHS, *train_question_files(settings.questions_dir),
-                 *sorted(settings.nlu_dir.glob("*.yml"))]:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return files_key(f"topic-v{TOPIC_VERSION}", [
+        *UNANSWERABLE_TRAIN_PATHS, *UNANSWERABLE_CALIBRATION_PATHS, *train_question_files(settings.questions_dir),
+        *sorted(settings.nlu_dir.glob("*.yml")),
+    ])
 
 
 def train(data: TopicData) -> Pipeline:
