@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from actions import clock
-from actions.gateway import use_gateway
+from actions.kernel import clock
+from actions.kernel.gateway import use_gateway
 from backend_core.core.clock import Clock
 from backend_core.db import make_engine, make_session_factory
 from backend_core.gateway.embedded import EmbeddedGateway

@@ -14,7 +14,7 @@ import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import clock
+from actions.kernel import clock
 from backend_core.core.clock import Clock
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

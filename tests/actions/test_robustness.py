@@ -10,26 +10,26 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rasa_sdk import Action
 
-import actions.account
-import actions.base
-import actions.billing
-import actions.binding
-import actions.complaint
-import actions.conversation
-import actions.fallback
-import actions.human
-import actions.identity
-import actions.knowledge
-import actions.usage
-from actions.channel import for_voice
-from actions.digits import find_account_no, find_last4, find_mobile
-from actions.gateway import use_gateway
-from actions.periods import parse_period
+import actions.account.base
+import actions.kernel.base
+import actions.account.billing
+import actions.account.binding
+import actions.handoff.complaint
+import actions.dialogue.conversation
+import actions.dialogue.fallback
+import actions.handoff.human
+import actions.identity.forms
+import actions.dialogue.knowledge
+import actions.account.usage
+from actions.kernel.channel import for_voice
+from actions.parsers.digits import find_account_no, find_last4, find_mobile
+from actions.kernel.gateway import use_gateway
+from actions.parsers.periods import parse_period
 from tests.actions.support import ZHANG_SAN, Conversation, verified
 
 MODULES = [
-    actions.account, actions.base, actions.billing, actions.binding, actions.complaint, actions.conversation, actions.fallback,
-    actions.human, actions.identity, actions.knowledge, actions.usage,
+    actions.account.base, actions.kernel.base, actions.account.billing, actions.account.binding, actions.handoff.complaint, actions.dialogue.conversation, actions.dialogue.fallback,
+    actions.handoff.human, actions.identity.forms, actions.dialogue.knowledge, actions.account.usage,
 ]
 # Actions that answer a customer message (validators and the per-turn hook answer the form).
 ANSWERING = [

@@ -1,0 +1,63 @@
+"""What every answer about one account shares: identity first, then the verified account.
+
+Each action here starts with :func:`require_identity` (dialogue contract), so a
+customer who has not proved control of the account only ever meets the identity
+form; once verified, the same action runs again and answers.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.kernel.base import SafeAction
+from actions.kernel.clock import today
+from actions.kernel.gateway import get_gateway
+from actions.identity.forms import require_identity, verified_for
+from actions.parsers.periods import MonthSpan, parse_period
+from backend_core.gateway.interfaces import CoreGateway
+
+# Turns that answer the bot rather than ask something: a month may hide in them,
+# but the question itself came earlier.
+_ANSWER_INTENTS = ("inform", "affirm", "deny", "nlu_fallback")
+
+
+def requested_period(tracker: Tracker) -> MonthSpan | None:
+    """The months the customer asked about, in their own words, or None for "the latest".
+
+    Looks at the customer's messages back to the one that asked the question (the
+    month may come in the question or in a reply to the bot), reading NLU's
+    ``period`` entity or, when NLU missed it, the text itself; then at the
+    ``period`` slot, which carries a month over to a follow-up question.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        parse = event.get("parse_data") or {}
+        said = [e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "period"]
+        span = parse_period(str(said[-1]) if said else event.get("text"), today())
+        if span:
+            return span
+        if (parse.get("intent") or {}).get("name") not in _ANSWER_INTENTS:
+            break
+    return parse_period(tracker.get_slot("period"), today())
+
+
+class AccountAction(SafeAction, ABC):
+    """An answer about the verified account; asks for identity first when needed."""
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        gate = require_identity(tracker, self.action_name)
+        if gate is not None:
+            return gate
+        return self.answer(dispatcher, tracker, verified_for(tracker), get_gateway()) or []
+
+    @abstractmethod
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway
+    ) -> list[EventType]:
+        """Reply about ``account_no``; return events to apply."""

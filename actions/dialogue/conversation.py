@@ -1,0 +1,155 @@
+"""Conversation control: greeting, bare values outside a form, cancelling, offers that expire."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker, ValidationAction
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.kernel.base import SafeAction, latest_intent, latest_text
+from actions.kernel.channel import Button, say
+from actions.kernel.clock import today
+from actions.parsers.digits import find_account_no, find_mobile
+from actions.wording.fmt import month_label
+from actions.handoff.offers import leave_form, offer_human
+from actions.parsers.periods import parse_period
+
+MAIN_MENU: tuple[Button, ...] = (
+    ("查电费", "/query_bill"),
+    ("查余额", "/query_balance"),
+    ("查欠费", "/query_arrears"),
+    ("停电报修", "/report_outage"),
+    ("转人工", "/request_human"),
+)
+# Answers that depend on a month: a month said on its own right after one repeats it.
+PERIOD_ACTIONS = ("action_query_bill", "action_query_usage", "action_explain_bill")
+_FORM_SLOTS = {
+    "complaint_form": ("complaint_detail", "callback_phone"),
+    "callback_form": ("callback_phone",),
+    "identity_form": ("account_no", "phone_last4"),
+}
+
+
+class ActionGreet(SafeAction):
+    action_name = "action_greet"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        say(
+            dispatcher,
+            tracker,
+            "您好，我是示例省电力公司智能客服。我可以帮您查电费账单、余额和欠费，查用电量和阶梯档位，"
+            "查询停电、报修，办理用电业务，也能解答电价和用电政策。请问有什么可以帮您？",
+            buttons=MAIN_MENU,
+        )
+        return []
+
+
+def _last_period_action(tracker: Tracker) -> str | None:
+    """The month-dependent answer given in the bot's previous turn, if any."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif event.get("event") == "action" and event.get("name") in PERIOD_ACTIONS:
+            return event["name"]
+    return None
+
+
+class ActionHandleInform(SafeAction):
+    """A value given with no question (a bare 户号, a month, a phone): ask what it is for."""
+
+    action_name = "action_handle_inform"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        text = latest_text(tracker)
+        entities = {e.get("entity"): e.get("value") for e in (tracker.latest_message or {}).get("entities") or []}
+        period = parse_period(entities.get("period") or text, today())
+        repeat = _last_period_action(tracker)
+        if period and repeat:
+            return [FollowupAction(repeat)]
+        account = find_account_no(entities.get("account_no") or text)
+        if account:
+            say(dispatcher, tracker, f"好的，已记下户号{account}。请问您想查询或办理什么？", buttons=MAIN_MENU)
+            return [SlotSet("account_no", account)]
+        if period:
+            label = month_label(period.first) if period.single else f"{month_label(period.first)}至{month_label(period.last)}"
+            say(
+                dispatcher,
+                tracker,
+                f"您是想查{label}的电费账单，还是用电量？",
+                buttons=(("电费账单", "/query_bill"), ("用电量", "/query_usage")),
+            )
+            return []
+        if find_mobile(text):
+            say(dispatcher, tracker, "收到您的手机号。请问您想办理什么业务？", buttons=MAIN_MENU)
+            return []
+        say(dispatcher, tracker, "收到。请问您想查询或办理什么？可以直接说“查上个月电费”或“我家停电了”。", buttons=MAIN_MENU)
+        return []
+
+
+class ActionCancelTask(SafeAction):
+    """Stop whatever is being collected; for a forgotten phone number, offer an agent."""
+
+    action_name = "action_cancel_task"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        loop = tracker.active_loop_name
+        events = leave_form(tracker) or [SlotSet("pending_action", None)]
+        events += [SlotSet(slot, None) for slot in _FORM_SLOTS.get(loop or "", ())]
+        if loop == "identity_form" and latest_intent(tracker) == "deny":
+            return events + offer_human(
+                dispatcher,
+                tracker,
+                "requested",
+                "没关系。记不清登记手机号的话，人工客服可以通过核对户名和用电地址帮您查询，"
+                "户主也可以带身份证到营业厅办理。",
+            )
+        if loop:
+            say(dispatcher, tracker, "好的，已经取消了。还有什么可以帮您？")
+        else:
+            say(dispatcher, tracker, "好的。目前没有正在办理的事项，还有什么可以帮您？")
+        return events
+
+
+class ActionDeclineOffer(SafeAction):
+    action_name = "action_decline_offer"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        say(dispatcher, tracker, "好的。还有其他问题，随时可以问我。")
+        return []
+
+
+def offer_made_last_turn(tracker: Tracker) -> bool:
+    """Whether the bot's previous turn (since the customer's last message) made an offer."""
+    users_seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users_seen += 1
+            if users_seen == 2:
+                return False
+        elif event.get("event") == "slot" and event.get("name") == "handoff_offer" and users_seen == 1:
+            return event.get("value") is not None
+    return False
+
+
+class ActionValidateSlotMappings(ValidationAction):
+    """Runs after every customer message: an offer of a human lasts one turn only.
+
+    Without this, a "好的" said minutes later about something else would still
+    accept an old offer and hand the conversation over.
+    """
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        return ["handoff_offer"]
+
+    def extract_handoff_offer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        if tracker.get_slot("handoff_offer") is None:
+            return {}
+        if offer_made_last_turn(tracker) and latest_intent(tracker) in ("affirm", "deny"):
+            return {}
+        return {"handoff_offer": None}

@@ -1,0 +1,154 @@
+"""Answers from the policy documents (knowledge_base), always with their source.
+
+The index is built by another service and may be missing (fresh clone, failed
+build): the bot then says it has no answer and offers an agent, instead of failing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.kernel.base import SafeAction, latest_intent, latest_text
+from actions.kernel.channel import say
+from actions.wording.fmt import money
+from actions.kernel.gateway import get_gateway
+from actions.handoff.offers import offer_human
+from actions.identity.forms import verified_for
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION = 200  # characters searched; the start of a long message says what it is about
+MAX_PASSAGE = 180
+NO_ANSWER = "这个问题我暂时没有找到确切的答案。"
+OUT_OF_SCOPE = "抱歉，这个问题不在我的服务范围内。我可以帮您查询电费、用电量和停电信息，或者办理用电业务。"
+# Button clicks carry no words: search with what the button stood for.
+DEFAULT_QUESTIONS = {
+    "query_tariff": "居民阶梯电价怎么收费",
+    "how_to_pay": "电费有哪些缴费方式",
+    "query_late_fee": "电费违约金怎么计算",
+    "ask_energy_saving": "家庭节约用电有哪些办法",
+    "ask_safety": "安全用电注意事项",
+}
+_MARKUP = re.compile(r"[#*`>|]+|\[([^\]]*)\]\([^)]*\)")
+_SENTENCE_END = "。！？；"
+
+
+def load_searcher() -> Any | None:
+    """The shared searcher, or None when the index (or the package) is unavailable."""
+    try:
+        from knowledge_base.search import get_searcher
+
+        return get_searcher()
+    except Exception as error:  # missing index, model or package: degrade, never fail the turn
+        log.warning("knowledge base unavailable: %s", error)
+        return None
+
+
+def _first_action_after(events: list[dict], index: int) -> str | None:
+    for event in events[index + 1 :]:
+        if event.get("event") == "action" and event.get("name") not in ("action_listen", "action_extract_slots"):
+            return event.get("name")
+    return None
+
+
+def question_of(tracker: Tracker) -> str:
+    """The customer's words to search with.
+
+    A button click ("/query_tariff") carries no words: after a misunderstanding the
+    words are those of the message the bot did not understand; otherwise the
+    question the button stands for.
+    """
+    users = [i for i, event in enumerate(tracker.events) if event.get("event") == "user"]
+    for position, index in enumerate(reversed(users)):
+        text = (tracker.events[index].get("text") or "").strip()
+        if text and not text.startswith("/"):
+            if position == 0 or _first_action_after(tracker.events, index) == "action_handle_fallback":
+                return text[:MAX_QUESTION]
+            break
+        if position == 1:
+            break
+    return DEFAULT_QUESTIONS.get(latest_intent(tracker) or "", "")
+
+
+def excerpt(text: str, limit: int = MAX_PASSAGE) -> str:
+    """A short, clean passage that ends at a sentence boundary where possible."""
+    clean = _MARKUP.sub(lambda m: m.group(1) or "", text)
+    clean = re.sub(r"\s+", " ", clean).strip()
+    if len(clean) <= limit:
+        return clean
+    cut = clean[:limit]
+    end = max(cut.rfind(mark) for mark in _SENTENCE_END)
+    return cut[: end + 1] if end >= limit // 3 else cut + "……"
+
+
+def search(question: str) -> Any | None:
+    """The best passage for ``question``, or None when the index cannot answer it."""
+    searcher = load_searcher()
+    if searcher is None:
+        return None
+    try:
+        response = searcher.search(question, k=3)
+    except Exception:
+        log.exception("knowledge base search failed")
+        return None
+    if not response.answerable or not response.results:
+        return None
+    return response.results[0]
+
+
+def cite(result: Any) -> str:
+    section = f"{result.section}" if getattr(result, "section", "") else ""
+    return f"{excerpt(result.text)}\n来源：《{result.title}》{section}"
+
+
+def own_late_fee(tracker: Tracker) -> str | None:
+    """For a verified customer asking about late fees: what they owe today."""
+    account = verified_for(tracker)
+    if not account:
+        return None
+    arrears = get_gateway().get_arrears(account)
+    if arrears.late_fee <= 0:
+        return "您的户号目前没有违约金。"
+    return f"截至今天，您的户号欠费{money(arrears.principal)}，违约金{money(arrears.late_fee)}。"
+
+
+class ActionAnswerFromKb(SafeAction):
+    action_name = "action_answer_from_kb"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        question = question_of(tracker)
+        if not question:
+            say(dispatcher, tracker, "请问您想了解哪方面的规定？比如一户多人口、低保户免费电量、峰谷电价。")
+            return []
+        result = search(question)
+        mine = own_late_fee(tracker) if latest_intent(tracker) == "query_late_fee" else None
+        if result is None:
+            return offer_human(dispatcher, tracker, "no_answer", NO_ANSWER + (mine or ""))
+        say(dispatcher, tracker, cite(result))
+        if mine:
+            say(dispatcher, tracker, mine)
+        return []
+
+
+class ActionOutOfScope(SafeAction):
+    """What NLU calls out of scope is checked against the documents first.
+
+    A real question in words the NLU has not learned ("墙上那个小闸刀老往下掉咋整")
+    still gets its answer when the knowledge base is confident it has one; the
+    knowledge base's topic classifier and score cut keep "燃气费在哪交" and small talk
+    out, and those get the out-of-scope reply.
+    """
+
+    action_name = "action_out_of_scope"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        result = search(latest_text(tracker)[:MAX_QUESTION])
+        say(dispatcher, tracker, OUT_OF_SCOPE if result is None else cite(result))
+        return []

@@ -1,0 +1,438 @@
+"""The service forms: what the customer's answer fills, whether it is valid, what to ask.
+
+Every form slot is read here (mapping ``custom`` in bot/domain/service.yml) from the
+answer to the question just asked, so that a message that answers nothing - a
+question such as 电价怎么算, or 取消 - fills nothing: the form is rejected and the
+rules answer it, then the form asks again. An answer that is there but wrong is
+kept long enough for its ``validate_<slot>`` method to say what is wrong; the form
+then asks the same question again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.kernel import clock
+from actions.kernel.base import apologize, latest_intent, latest_text
+from actions.kernel.channel import channel_of, say
+from actions.wording.fmt import money
+from actions.kernel.gateway import get_gateway
+from actions.identity.forms import verified_for
+from actions.parsers.periods import parse_period
+from actions.requests.calendar import is_working_day, working_days_after
+from actions.requests.catalog import FORMS, METER_TEST_RESULT_WORKING_DAYS, Account, Form, task_for_form
+from actions.wording.requests import DOCUMENT_HELP, date_label, last_billed_period, periods_label, span_value
+from actions.parsers.values import (
+    Invalid,
+    clean_address,
+    clean_free_text,
+    clean_name,
+    parse_bank_account,
+    parse_capacity_kw,
+    parse_date,
+    parse_id_number,
+    parse_mobile,
+    parse_yes_no,
+)
+from backend_core.gateway.interfaces import NotFound
+
+log = logging.getLogger(__name__)
+
+REQUESTED_SLOT = "requested_slot"
+# Intents with which a customer answers the question just asked (beside the intent
+# of the request itself, e.g. "增容是因为装了空调" read as apply_capacity_change).
+# 是/不是 answer only yes/no questions; a 不 to any other question leaves the form.
+ANSWER_INTENTS = frozenset({"inform", "nlu_fallback", "out_of_scope"})
+# Free-text answers (a reason) may look like anything but these.
+NOT_AN_ANSWER = frozenset(
+    {"cancel", "request_human", "complain", "report_hazard", "report_outage", "bot_identity", "goodbye", "greet"}
+)
+YES_NO_SLOTS = frozenset({"property_proof", "parking_proof", "pm_consent", "request_confirmed"})
+MAX_INVOICE_MONTHS = 12
+
+Parser = Callable[[str], Any]
+
+
+def latest_entity(tracker: Tracker, entity: str) -> str | None:
+    values = list(tracker.get_latest_entity_values(entity))
+    return str(values[-1]) if values else None
+
+
+def typed_parsers(today: date, strict: bool = False) -> dict[str, Parser]:
+    """Slots whose answers have a shape; ``strict`` wants units (for corrections)."""
+    return {
+        "id_number": parse_id_number,
+        "contact_phone": parse_mobile,
+        "new_phone": parse_mobile,
+        "capacity_kw": lambda text: parse_capacity_kw(text, bare_number_is_kw=not strict),
+        "preferred_date": lambda text: parse_date(text, today),
+        "refund_bank_account": parse_bank_account,
+        "invoice_period": lambda text: parse_period(text, today),
+    }
+
+
+def typed_answers(form: Form, text: str) -> dict[str, str]:
+    """Slots of ``form`` for which ``text`` holds a well-formed value, units required
+    ("增容到16千瓦" → capacity_kw), in the form's order."""
+    parsers = typed_parsers(clock.today(), strict=True)
+    found = {}
+    for slot in form.slots:
+        parser = parsers.get(slot)
+        if parser is None:
+            continue
+        try:
+            if parser(text) is not None:
+                found[slot] = text
+        except Invalid:
+            continue
+    return found
+
+
+def _found(parser: Parser, text: str) -> bool:
+    """Whether ``text`` holds a value of the parser's kind, valid or not."""
+    try:
+        return parser(text) is not None
+    except Invalid:
+        return True
+
+
+class ServiceFormValidation(FormValidationAction, ABC):
+    """Reads answers for one service form; subclasses name the form and its pre-checks."""
+
+    @property
+    @abstractmethod
+    def form(self) -> Form:
+        """The form this action validates (FORMS entry)."""
+
+    def name(self) -> str:
+        return f"validate_{self.form.name}"
+
+    # --- the form's life --------------------------------------------------------
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        try:
+            if tracker.get_slot(REQUESTED_SLOT) is None:  # the form is being activated
+                task = task_for_form(self.form.name, tracker.get_slot("service_task"))
+                if task is not None and task.account is Account.REQUIRED and not _verified(tracker):
+                    return [SlotSet(REQUESTED_SLOT, None)]  # identity failed; that form said why
+                refusal = await asyncio.to_thread(self.precheck, tracker)  # the core may be remote
+                if refusal:
+                    say(dispatcher, tracker, refusal)
+                    return [SlotSet(REQUESTED_SLOT, None)]
+            return await super().run(dispatcher, tracker, domain)
+        except Exception:  # the core is unreachable: end the form with an apology, not silence
+            log.exception("%s failed for conversation %s", self.name(), tracker.sender_id)
+            dispatcher.messages.clear()
+            apologize(dispatcher, tracker)
+            return [SlotSet(REQUESTED_SLOT, None)]
+
+    def precheck(self, tracker: Tracker) -> str | None:
+        """Why the request cannot go ahead for this account, or None."""
+        return None
+
+    def skips(self, slot: str, tracker: Tracker) -> bool:
+        """Whether ``slot`` is not needed this time (e.g. the address of a verified account)."""
+        return False
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        return [slot for slot in domain_slots if not self.skips(slot, tracker)]
+
+    # --- reading the answer to the question just asked ---------------------------
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        slot = tracker.get_slot(REQUESTED_SLOT)
+        if slot not in self.form.slots:
+            return []
+        return [SlotSet(name, value) for name, value in self.answer(slot, tracker).items()]
+
+    def answer(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        """Slot values the latest message gives for the requested ``slot`` (empty: none)."""
+        text, intent = latest_text(tracker), latest_intent(tracker)
+        answering = intent in ANSWER_INTENTS or intent == tracker.get_slot("service_task")
+        if slot in YES_NO_SLOTS:
+            if intent == "affirm":
+                return {slot: True}
+            if slot == "request_confirmed" and (answering or intent == "deny"):  # "不对，电话是139…"
+                correction = self.correction(tracker, text)
+                if correction:
+                    return correction
+            if intent == "deny":
+                return {slot: False}
+            if not answering:
+                return {}
+            said = parse_yes_no(text)
+            return {slot: text if said is None else said}
+        parsers = typed_parsers(clock.today())
+        if slot in parsers:
+            return {slot: text} if answering or _found(parsers[slot], text) else {}
+        entity = {"applicant_name": "person_name", "service_address": "address"}.get(slot)
+        value = latest_entity(tracker, entity) if entity else None
+        if value:
+            return {slot: value}
+        if slot == "change_reason":
+            answering = answering or intent not in NOT_AN_ANSWER and not (intent or "").startswith(("query_", "ask_"))
+        return {slot: text} if answering else {}
+
+    def correction(self, tracker: Tracker, text: str) -> dict[str, Any]:
+        """A changed value given instead of yes/no at the summary ("电话改成139…")."""
+        slot = next(iter(typed_answers(self.form, text)), None)
+        return {slot: text} if slot else {}
+
+    # --- validation (rasa-sdk calls validate_<slot> for every slot just filled) --
+    def _parsed(
+        self, slot: str, value: Any, parser: Parser, missing: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> tuple[dict[str, Any], Any]:
+        """(events, parsed value): the value, or None after telling the customer why not."""
+        if value is None:
+            return {slot: None}, None
+        try:
+            parsed = parser(str(value))
+        except Invalid as why:
+            say(dispatcher, tracker, str(why))
+            return {slot: None}, None
+        if parsed is None:
+            say(dispatcher, tracker, missing)
+            return {slot: None}, None
+        return {slot: parsed}, parsed
+
+    def validate_applicant_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._parsed("applicant_name", value, clean_name, "没听清姓名，请告诉我身份证上的名字。", dispatcher, tracker)[0]
+
+    def validate_id_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._parsed("id_number", value, parse_id_number, "没有识别出身份证号码，请输入18位号码。", dispatcher, tracker)[0]
+
+    def validate_service_address(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._parsed(
+            "service_address", value, clean_address, "请说一下具体地址，比如街道（村）、小区和门牌号。", dispatcher, tracker
+        )[0]
+
+    def validate_contact_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._parsed("contact_phone", value, parse_mobile, "没有识别出手机号码。", dispatcher, tracker)[0]
+
+    def validate_capacity_kw(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        events, capacity = self._parsed(
+            "capacity_kw",
+            value,
+            lambda text: parse_capacity_kw(text, bare_number_is_kw=True),
+            "没有听出容量是多少，请说一个数字，比如“8千瓦”。",
+            dispatcher,
+            tracker,
+        )
+        return {"capacity_kw": float(capacity)} if capacity is not None else events
+
+    def validate_change_reason(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._parsed("change_reason", value, clean_free_text, "请简单说一下调整容量的原因。", dispatcher, tracker)[0]
+
+    def validate_refund_bank_account(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._parsed(
+            "refund_bank_account", value, parse_bank_account, "没有识别出银行卡号，请输入户主本人的银行卡号。", dispatcher, tracker
+        )[0]
+
+    def validate_preferred_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        today = clock.today()
+        events, day = self._parsed(
+            "preferred_date",
+            value,
+            lambda text: parse_date(text, today),
+            "没听出是哪一天，可以说“明天”“下周二”或者“11月25日”。",
+            dispatcher,
+            tracker,
+        )
+        if day is None:
+            return events
+        last = working_days_after(today, METER_TEST_RESULT_WORKING_DAYS)
+        problem = None
+        if day < today:
+            problem = f"{date_label(day)}已经过去了，请选一个今天以后的日期。"
+        elif day > last:
+            problem = f"校验要在受理后{METER_TEST_RESULT_WORKING_DAYS}个工作日内完成，请选{date_label(last)}以前的工作日。"
+        elif not is_working_day(day):
+            problem = f"{date_label(day)}不是工作日，上门校验只安排在工作日，请换一天。"
+        if problem:
+            say(dispatcher, tracker, problem)
+            return {"preferred_date": None}
+        return {"preferred_date": day.isoformat()}
+
+    def validate_invoice_period(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        today = clock.today()
+        events, span = self._parsed(
+            "invoice_period",
+            value,
+            lambda text: parse_period(text, today),
+            "请说一下要开哪个月的发票，比如“10月”或者“今年1到6月”。",
+            dispatcher,
+            tracker,
+        )
+        if span is None:
+            return events
+        months = span.months()
+        if months[-1] > last_billed_period(today):
+            say(dispatcher, tracker, f"{int(months[-1][5:])}月的电费账单还没有出，发票要等账单出来以后才能开。")
+            return {"invoice_period": None}
+        if len(months) > MAX_INVOICE_MONTHS:
+            say(dispatcher, tracker, f"一次最多开{MAX_INVOICE_MONTHS}个月的发票，请缩小一下范围。")
+            return {"invoice_period": None}
+        missing = next((m for m in months if not _has_bill(verified_for(tracker), m)), None)
+        if missing:
+            say(dispatcher, tracker, f"没有查到您户号{periods_label(missing)}的电费账单，请换一个月份。")
+            return {"invoice_period": None}
+        return {"invoice_period": span_value(span)}
+
+    def validate_new_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        events, phone = self._parsed("new_phone", value, parse_mobile, "没有识别出新的手机号码。", dispatcher, tracker)
+        account_no = verified_for(tracker)
+        if phone and account_no:
+            registered = get_gateway().account_summary(account_no).phone
+            if registered[:3] == phone[:3] and registered[-4:] == phone[-4:]:
+                say(dispatcher, tracker, "这个号码和现在登记的联系电话是同一个，不需要修改。如果要换成别的号码，请告诉我新号码。")
+                return {"new_phone": None}
+        return events
+
+    def _yes_no(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        if isinstance(value, str):
+            value = parse_yes_no(value)
+            if value is None:
+                say(dispatcher, tracker, "请回答“有”或者“没有”。" + DOCUMENT_HELP[slot])
+                return {slot: None}
+        if value is False:
+            say(
+                dispatcher,
+                tracker,
+                DOCUMENT_HELP[slot] + "暂时没有也可以先登记，工作人员会和您约时间补交，材料齐全后才能完成办理。",
+            )
+        return {slot: value}
+
+    def validate_property_proof(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._yes_no("property_proof", value, dispatcher, tracker)
+
+    def validate_parking_proof(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._yes_no("parking_proof", value, dispatcher, tracker)
+
+    def validate_pm_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        return self._yes_no("pm_consent", value, dispatcher, tracker)
+
+    def validate_request_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if isinstance(value, str):
+            value = parse_yes_no(value)
+            if value is None:
+                say(dispatcher, tracker, "请回复“确认”提交申请，或者“不提交”。")
+        return {"request_confirmed": value}
+
+
+def _has_bill(account_no: str | None, period: str) -> bool:
+    try:
+        get_gateway().get_bill(account_no, period)
+    except NotFound:
+        return False
+    return True
+
+
+def _arrears_refusal(tracker: Tracker, what: str) -> str | None:
+    arrears = get_gateway().get_arrears(verified_for(tracker))
+    if arrears.total <= 0:
+        return None
+    fee = f"（其中违约金{money(arrears.late_fee)}）" if arrears.late_fee > 0 else ""
+    return (
+        f"您的账户目前还有欠费{money(arrears.total)}{fee}，需要先结清才能办理{what}。"
+        "缴清后再来找我，就可以继续办理。"
+    )
+
+
+def _verified(tracker: Tracker) -> bool:
+    return verified_for(tracker) is not None
+
+
+class AddressOfVerifiedAccount:
+    """A form about the customer's own premises: a verified account already has its address."""
+
+    def skips(self, slot: str, tracker: Tracker) -> bool:
+        return slot == "service_address" and _verified(tracker)
+
+
+class ValidateNewConnectionForm(ServiceFormValidation):
+    form = FORMS["new_connection_form"]
+
+
+class ValidateCapacityChangeForm(ServiceFormValidation):
+    form = FORMS["capacity_change_form"]
+
+
+class ValidateTransferForm(ServiceFormValidation):
+    form = FORMS["transfer_form"]
+
+    def precheck(self, tracker: Tracker) -> str | None:
+        return _arrears_refusal(tracker, "过户")
+
+
+class ValidateMeterCheckForm(ServiceFormValidation):
+    form = FORMS["meter_check_form"]
+
+
+class ValidateTouForm(ServiceFormValidation):
+    form = FORMS["tou_form"]
+
+    def precheck(self, tracker: Tracker) -> str | None:
+        account = get_gateway().account_summary(verified_for(tracker))
+        if account.customer_class != "residential":
+            return "居民峰谷电价只适用于居民用户。您的账户不是居民用电，执行的是对应类别的分时电价，不需要另外申请。"
+        if account.time_of_use:
+            return "您的账户已经在执行居民峰谷电价了，不需要重复办理。"
+        return None
+
+
+class ValidateCloseAccountForm(ServiceFormValidation):
+    form = FORMS["close_account_form"]
+
+    def precheck(self, tracker: Tracker) -> str | None:
+        return _arrears_refusal(tracker, "销户")
+
+
+class ValidateEvChargerForm(AddressOfVerifiedAccount, ServiceFormValidation):
+    form = FORMS["ev_charger_form"]
+
+
+class ValidateInvoiceForm(ServiceFormValidation):
+    form = FORMS["invoice_form"]
+
+
+class ValidateUpdateContactForm(ServiceFormValidation):
+    form = FORMS["update_contact_form"]
+
+
+class ValidateOutageForm(AddressOfVerifiedAccount, ServiceFormValidation):
+    form = FORMS["outage_form"]
+
+
+class ValidateRepairForm(ServiceFormValidation):
+    form = FORMS["repair_form"]
+
+
+class ValidateHazardForm(ServiceFormValidation):
+    """A hazard reported with its place is recorded at once; the phone is asked only otherwise."""
+
+    form = FORMS["hazard_form"]
+
+    def skips(self, slot: str, tracker: Tracker) -> bool:
+        activating = tracker.get_slot(REQUESTED_SLOT) is None
+        return slot == "contact_phone" and activating and bool(tracker.get_slot("service_address"))
+
+
+class ValidateSubscribeForm(ServiceFormValidation):
+    """WeChat followers are notified on WeChat; everyone else by SMS to a phone."""
+
+    form = FORMS["subscribe_form"]
+
+    def skips(self, slot: str, tracker: Tracker) -> bool:
+        return slot == "contact_phone" and channel_of(tracker) == "wechat"

@@ -1,0 +1,76 @@
+"""Numbers, dates and periods written the way a Chinese utility bill writes them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from actions.kernel.clock import LOCAL_TZ
+
+PAYMENT_CHANNELS = {
+    "wechat": "微信支付",
+    "alipay": "支付宝",
+    "bank": "银行代扣",
+    "counter": "营业厅柜台",
+    "app": "网上国网APP",
+}
+METER_STATES = {
+    "online": "运行正常",
+    "offline": "通信暂时中断",
+    "disconnected_arrears": "因欠费已停电",
+    "disconnected_negative_balance": "因余额不足已停电",
+}
+TIER_NAMES = {1: "第一档", 2: "第二档", 3: "第三档"}
+
+
+def money(amount: Decimal) -> str:
+    """139.88元, with two decimals as on the bill."""
+    return f"{Decimal(amount).quantize(Decimal('0.01')):,.2f}元"
+
+
+def kwh(value: Decimal) -> str:
+    """260度 (一度电 = 1 kWh), to the whole kWh as a bill shows it."""
+    return f"{int(Decimal(value).quantize(Decimal(1), ROUND_HALF_UP)):,}度"
+
+
+def price(value: Decimal) -> str:
+    """0.538元/度: the tariff's own precision, without trailing zeros."""
+    text = f"{Decimal(value).normalize():f}"
+    return f"{text}元/度"
+
+
+def month_label(period: str) -> str:
+    """'2026-10' -> '2026年10月'."""
+    year, month = period.split("-")
+    return f"{int(year)}年{int(month)}月"
+
+
+def short_month(period: str) -> str:
+    """'2026-10' -> '10月'."""
+    return f"{int(period.split('-')[1])}月"
+
+
+def day_label(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def moment_label(value: datetime) -> str:
+    """Local time, e.g. 11月21日 08:00."""
+    local = value.astimezone(LOCAL_TZ) if value.tzinfo else value
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def channel_label(channel: str) -> str:
+    return PAYMENT_CHANNELS.get(channel, channel)
+
+
+def mask_account(account_no: str | None) -> str | None:
+    """3300****45: enough for an agent to recognise, not enough to query with."""
+    if not account_no:
+        return None
+    return account_no[:4] + "*" * (len(account_no) - 6) + account_no[-2:]
+
+
+def masked_phone(phone: str) -> str:
+    """138****8000: enough for the customer to recognise the number, useless to anyone else."""
+    return phone[:3] + "****" + phone[-4:]

@@ -1,0 +1,123 @@
+"""Words for service requests: form values in a summary, deadlines, order states.
+
+Kept apart from the actions so that the summary the customer confirms and the reply
+after submitting describe the same values in the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from actions.kernel.clock import LOCAL_TZ
+from actions.wording.fmt import mask_account
+from actions.parsers.periods import MonthSpan, shift
+from actions.requests.catalog import Form
+
+WEEKDAYS = "一二三四五六日"
+ORDER_STATES = {
+    "submitted": "已提交，等待受理",
+    "accepted": "已受理",
+    "dispatched": "已派单",
+    "in_progress": "正在处理",
+    "completed": "已办结",
+    "closed": "已归档",
+    "cancelled": "已撤销",
+}
+SAFETY_ADVICE = (
+    "请您和家人马上远离危险点，不要触碰电线、电表箱或冒烟的设备，也不要用湿手或金属物件去拨弄；"
+    "如果是电线断落在地上，请至少离开10米，并提醒路人绕行。"
+)
+DOCUMENT_HELP = {
+    "property_proof": "产权证明可以是不动产权证书（房产证），也可以是购房合同。",
+    "parking_proof": "车位证明可以是车位产权证明，也可以是车位租赁合同（证明）。",
+    "pm_consent": "物业同意证明是小区物业出具的同意安装充电桩的书面证明。",
+}
+
+
+def weekday_label(day: date) -> str:
+    return "周" + WEEKDAYS[day.weekday()]
+
+
+def date_label(day: date) -> str:
+    """11月25日（周三）."""
+    return f"{day.month}月{day.day}日（{weekday_label(day)}）"
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(LOCAL_TZ) if moment.tzinfo else moment
+
+
+def deadline_words(deadline: datetime) -> str:
+    """A deadline as people say it: 11月27日（周五）前, or 11月20日 15:45前 for same-day ones."""
+    local = _local(deadline)
+    if local.time() >= time(23, 59):
+        return f"{date_label(local.date())}前"
+    return f"{local.month}月{local.day}日 {local:%H:%M}前"
+
+
+def periods_label(value: str) -> str:
+    """'2026-08,2026-09,2026-10' -> 2026年8月至2026年10月; one month -> 2026年10月."""
+    months = value.split(",")
+    first, last = months[0], months[-1]
+    label = lambda p: f"{int(p[:4])}年{int(p[5:7])}月"  # noqa: E731
+    return label(first) if first == last else f"{label(first)}至{label(last)}"
+
+
+def span_value(span: MonthSpan) -> str:
+    return ",".join(span.months())
+
+
+def last_billed_period(today: date) -> str:
+    """The newest month whose bill has been issued (a month's bill comes out on the 1st of the next)."""
+    return shift(f"{today.year:04d}-{today.month:02d}", -1)
+
+
+def capacity_label(value: Any) -> str:
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}千瓦"
+
+
+def masked_id(value: str) -> str:
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def account_words(account_no: str, spoken: bool) -> str:
+    """The account as a summary shows it; masked digits cannot be read aloud, so speech says the tail."""
+    return f"尾号{account_no[-4:]}" if spoken else mask_account(account_no) or ""
+
+
+def display(slot: str, value: Any, spoken: bool = False) -> str:
+    """A slot's value in the summary the customer confirms (``spoken``: for the phone line)."""
+    if slot in DOCUMENT_HELP:
+        return "有" if value else "暂未提供（稍后补交）"
+    if slot == "capacity_kw":
+        return capacity_label(value)
+    if slot == "preferred_date":
+        return date_label(date.fromisoformat(value))
+    if slot == "id_number":
+        return f"尾号{value[-4:]}" if spoken else masked_id(value)
+    if slot == "refund_bank_account":
+        return f"尾号{value[-4:]}的账户"
+    if slot == "invoice_period":
+        return periods_label(value)
+    return str(value)
+
+
+def summary_lines(form: Form, slots: dict[str, Any], account_no: str | None, spoken: bool = False) -> list[str]:
+    lines = [f"户号：{account_words(account_no, spoken)}"] if account_no else []
+    for field in form.fields:
+        value = slots.get(field.slot)
+        if value is not None:
+            lines.append(f"{field.label}：{display(field.slot, value, spoken)}")
+    return lines
+
+
+def work_order_value(slot: str, value: Any) -> str:
+    """A slot's value as the work order stores it (the core masks personal fields)."""
+    if slot in DOCUMENT_HELP:
+        return "已提供" if value else "待补充"
+    if slot == "capacity_kw":
+        return f"{Decimal(str(value)).normalize():f}"
+    return str(value)
