@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from scripts.running import ROOT, RunningSystem, start_system
+from scripts.running import ROOT, start_system
 
 WORLD_DAY = "2026-11-25"  # evaluation/conversations/FORMAT.md: "today" of every test set
 ALWAYS_STAFFED = "00:00-24:00"
@@ -23,11 +23,16 @@ ALWAYS_STAFFED = "00:00-24:00"
 
 @dataclass(frozen=True)
 class World:
-    system: RunningSystem
+    urls: dict[str, str]  # service name (hub, rasa, actions, core) -> base URL
     core_url: str  # the seeded core database, for reading work orders and account data
 
     def url(self, service: str) -> str:
-        return self.system.url(service)
+        return self.urls[service]
+
+
+def attached_world(core_url: str, hub: str = "http://127.0.0.1:8000", rasa: str = "http://127.0.0.1:5005") -> World:
+    """A world already running (started by hand while developing), on a core seeded for WORLD_DAY."""
+    return World({"hub": hub, "rasa": rasa}, core_url)
 
 
 def seed_core(database_url: str, day: str = WORLD_DAY) -> None:
@@ -48,6 +53,6 @@ def running_world(day: str = WORLD_DAY) -> Iterator[World]:
             extra_env={"CORE_DATABASE_URL": core_url, "CORE_TODAY": day, "AGENT_HOURS": ALWAYS_STAFFED},
         )
         try:
-            yield World(system, core_url)
+            yield World({name: system.url(name) for name in system.ports}, core_url)
         finally:
             system.stop()

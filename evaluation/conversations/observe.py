@@ -44,7 +44,8 @@ REQUEST_ACTIONS = {
     "bind_account": "action_bind_account",
 }
 COMPLAINT_FORM = "complaint_form"
-MARKUP = re.compile(r"第[一二三四五六七八九十百零〇两\d]+条|\||-{3,}|^\s*#|\*\*", re.MULTILINE)
+# Markdown emphasis is **text**; a masked number (138****8000) is not markup.
+MARKUP = re.compile(r"第[一二三四五六七八九十百零〇两\d]+条|\||-{3,}|^\s*#|\*\*[^*\d][^*]*\*\*", re.MULTILINE)
 
 
 @dataclass

@@ -14,6 +14,7 @@ import json
 import sys
 import time
 import uuid
+from contextlib import nullcontext
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -31,7 +32,7 @@ from evaluation.conversations.checks import check_turn, global_failures
 from evaluation.conversations.observe import TICKET, TurnObservation
 from evaluation.conversations.secrets import account_secrets
 from evaluation.conversations.spec import CLASSES, Conversation, load_set
-from evaluation.system import WORLD_DAY, World, running_world
+from evaluation.system import WORLD_DAY, World, attached_world, running_world
 from scripts.running import ROOT
 
 SETS_DIR = Path(__file__).resolve().parent
@@ -166,12 +167,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("set", help="a folder under evaluation/conversations/ (dev, blind, regression…)")
     parser.add_argument("--only", nargs="*", help="conversation ids to play (no report is written)")
+    parser.add_argument("--attach", metavar="CORE_URL",
+                        help="play against services already running on the default ports, whose core uses this database")
     args = parser.parse_args(argv)
     conversations = load_set(SETS_DIR / args.set)
     if args.only:
         conversations = [c for c in conversations if c.id in set(args.only)]
     started = time.monotonic()
-    with running_world() as world:
+    with (nullcontext(attached_world(args.attach)) if args.attach else running_world()) as world:
         player = Player(world)
         results = [player.play(c) for c in conversations]
     seconds = time.monotonic() - started
