@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 
-# 幺 is how 一 is read out in numbers; 〇 and ○ are written zeros.
+# The one table of digits read out one by one: 幺 is how 一 is read in numbers, 〇 and
+# ○ are written zeros, and radio/phone habits say 洞 (0), 拐 (7) and 勾 (9); the
+# financial forms (壹, 贰…) appear when people copy numbers from forms.
 SPOKEN_DIGITS = {
-    "零": "0", "〇": "0", "○": "0",
-    "一": "1", "幺": "1",
-    "二": "2", "两": "2",
-    "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9",
+    "零": "0", "〇": "0", "○": "0", "洞": "0",
+    "一": "1", "幺": "1", "壹": "1",
+    "二": "2", "两": "2", "贰": "2",
+    "三": "3", "叁": "3", "四": "4", "肆": "4", "五": "5", "伍": "5",
+    "六": "6", "陆": "6", "七": "7", "拐": "7", "柒": "7",
+    "八": "8", "捌": "8", "九": "9", "勾": "9", "玖": "9",
 }
 
 # Digits spoken or typed one by one only make a number in runs: 一户多人口 or 两三天

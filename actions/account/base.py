@@ -15,9 +15,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.kernel.base import SafeAction
+from actions.kernel.events import intent_of, user_messages
 from actions.kernel.clock import today
 from actions.kernel.gateway import get_gateway
-from actions.identity.forms import require_identity, verified_for
+from actions.identity.gate import require_identity, verified_for
 from actions.parsers.periods import MonthSpan, parse_period
 from backend_core.gateway.interfaces import CoreGateway
 
@@ -34,15 +35,13 @@ def requested_period(tracker: Tracker) -> MonthSpan | None:
     ``period`` entity or, when NLU missed it, the text itself; then at the
     ``period`` slot, which carries a month over to a follow-up question.
     """
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
+    for event in user_messages(tracker):
         parse = event.get("parse_data") or {}
         said = [e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "period"]
         span = parse_period(str(said[-1]) if said else event.get("text"), today())
         if span:
             return span
-        if (parse.get("intent") or {}).get("name") not in _ANSWER_INTENTS:
+        if intent_of(event) not in _ANSWER_INTENTS:
             break
     return parse_period(tracker.get_slot("period"), today())
 

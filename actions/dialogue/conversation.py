@@ -7,7 +7,8 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.kernel.base import SafeAction, latest_intent, latest_text
+from actions.kernel.base import SafeAction
+from actions.kernel.events import last_answer_among, latest_intent, latest_text, slot_set_in_previous_turn
 from actions.kernel.channel import Button, say
 from actions.kernel.clock import today
 from actions.parsers.digits import find_account_no, find_mobile
@@ -45,19 +46,6 @@ class ActionGreet(SafeAction):
         return []
 
 
-def _last_period_action(tracker: Tracker) -> str | None:
-    """The month-dependent answer given in the bot's previous turn, if any."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                return None
-            seen_user = True
-        elif event.get("event") == "action" and event.get("name") in PERIOD_ACTIONS:
-            return event["name"]
-    return None
-
-
 class ActionHandleInform(SafeAction):
     """A value given with no question (a bare 户号, a month, a phone): ask what it is for."""
 
@@ -67,7 +55,7 @@ class ActionHandleInform(SafeAction):
         text = latest_text(tracker)
         entities = {e.get("entity"): e.get("value") for e in (tracker.latest_message or {}).get("entities") or []}
         period = parse_period(entities.get("period") or text, today())
-        repeat = _last_period_action(tracker)
+        repeat = last_answer_among(tracker, PERIOD_ACTIONS)
         if period and repeat:
             return [FollowupAction(repeat)]
         account = find_account_no(entities.get("account_no") or text)
@@ -122,19 +110,6 @@ class ActionDeclineOffer(SafeAction):
         return []
 
 
-def offer_made_last_turn(tracker: Tracker) -> bool:
-    """Whether the bot's previous turn (since the customer's last message) made an offer."""
-    users_seen = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users_seen += 1
-            if users_seen == 2:
-                return False
-        elif event.get("event") == "slot" and event.get("name") == "handoff_offer" and users_seen == 1:
-            return event.get("value") is not None
-    return False
-
-
 class ActionValidateSlotMappings(ValidationAction):
     """Runs after every customer message: an offer of a human lasts one turn only.
 
@@ -150,6 +125,6 @@ class ActionValidateSlotMappings(ValidationAction):
     def extract_handoff_offer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         if tracker.get_slot("handoff_offer") is None:
             return {}
-        if offer_made_last_turn(tracker) and latest_intent(tracker) in ("affirm", "deny"):
+        if slot_set_in_previous_turn(tracker, "handoff_offer") is not None and latest_intent(tracker) in ("affirm", "deny"):
             return {}
         return {"handoff_offer": None}

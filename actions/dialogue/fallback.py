@@ -1,9 +1,12 @@
-"""Two-stage fallback: "您是想问…？" with the two likeliest topics, then a human.
+"""When NLU is not sure: the documents, then "您是想问…？", then the offer of a human.
 
-After the first message the bot does not understand, it offers the two most
-likely intents as buttons (spoken as choices on the phone). After a second
-misunderstanding in a row it makes a last try in the policy documents and,
-failing that, hands the conversation to an agent (reason ``fallback``).
+A message NLU could not place may still be a real question in words it has not
+learned, often a follow-up to the previous answer: when the documents answer it
+confidently (in the light of that answer), the customer gets that answer. Otherwise
+the first message the bot does not understand gets the two likeliest topics as
+buttons (spoken as choices on the phone), and a second one in a row gets the offer of
+a human agent (service_rules.yml, handoff: two failed understandings in a row), never
+a passage picked at random.
 """
 
 from __future__ import annotations
@@ -11,14 +14,15 @@ from __future__ import annotations
 import re
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.kernel.base import SafeAction, latest_text
+from actions.kernel.base import SafeAction
+from actions.dialogue.knowledge import answer_from_documents, context_title
+from actions.handoff.offers import offer_human
 from actions.kernel.channel import say
-from actions.handoff.offers import hand_over
-from actions.dialogue.knowledge import cite, search
+from actions.kernel.events import consecutive_answers_by, latest_text
 
 ACTION_NAME = "action_handle_fallback"
 MIN_CONFIDENCE = 0.15  # below this an intent is noise, not a suggestion
@@ -77,37 +81,17 @@ def suggestions(tracker: Tracker, count: int = 2) -> list[tuple[str, str]]:
     return found
 
 
-def failures_in_a_row(tracker: Tracker) -> int:
-    """Customer messages in a row that ended in this fallback, the current one included."""
-    count = 1
-    events = tracker.events
-    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
-    for index in reversed(users[:-1]):
-        answered_by = next(
-            (
-                e.get("name")
-                for e in events[index + 1 :]
-                if e.get("event") == "action" and e.get("name") not in ("action_listen", "action_extract_slots")
-            ),
-            None,
-        )
-        if answered_by != ACTION_NAME:
-            break
-        count += 1
-    return count
-
-
 class ActionHandleFallback(SafeAction):
     action_name = ACTION_NAME
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if failures_in_a_row(tracker) >= 2:
-            text = latest_text(tracker).strip()
-            result = search(text[:200]) if text else None
-            if result is not None:
-                say(dispatcher, tracker, "我在资料里找到一段可能相关的说明：\n" + cite(result))
-                return []
-            return hand_over(dispatcher, tracker, "fallback", "抱歉，我还是没能理解您的问题，正在为您转接人工客服，请稍候。")
+        text = latest_text(tracker).strip()
+        answer = answer_from_documents(text, context_title=context_title(tracker)) if _WORDS.search(text) else None
+        if answer is not None:
+            say(dispatcher, tracker, answer.text)
+            return [SlotSet("kb_context", answer.doc_id)]
+        if consecutive_answers_by(tracker, ACTION_NAME) >= 2:
+            return offer_human(dispatcher, tracker, "fallback", "抱歉，我还是没能理解您的意思。")
         options = suggestions(tracker)
         if not options:
             say(

@@ -2,25 +2,29 @@
 
 The index is built by another service and may be missing (fresh clone, failed
 build): the bot then says it has no answer and offers an agent, instead of failing.
+The last document an answer came from is remembered (``kb_context``), so that a
+follow-up such as 「那最贵那档一度多少」 is searched in the light of what came before.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.kernel.base import SafeAction, latest_intent, latest_text
-from actions.kernel.channel import say
-from actions.wording.fmt import money
-from actions.kernel.gateway import get_gateway
 from actions.handoff.offers import offer_human
-from actions.identity.forms import verified_for
+from actions.identity.gate import verified_for
+from actions.kernel.base import SafeAction
+from actions.kernel.channel import say
+from actions.kernel.events import answered_by, latest_intent, latest_text
+from actions.kernel.gateway import get_gateway
+from actions.wording.fmt import money
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,17 @@ DEFAULT_QUESTIONS = {
 }
 _MARKUP = re.compile(r"[#*`>|]+|\[([^\]]*)\]\([^)]*\)")
 _SENTENCE_END = "。！？；"
+# A question that leans on the previous answer: 「那最贵那档呢」, 「那要多久」.
+_ELLIPTICAL = re.compile(r"^\s*(那|那么|那如果|要是|如果|还有|这个|那个|这样|那样|那我|那要|那得|那就)")
+
+
+@dataclass(frozen=True)
+class DocumentAnswer:
+    """What the customer reads: a few sentences and the document they come from."""
+
+    text: str
+    doc_id: str
+    title: str
 
 
 def load_searcher() -> Any | None:
@@ -51,13 +66,6 @@ def load_searcher() -> Any | None:
         return None
 
 
-def _first_action_after(events: list[dict], index: int) -> str | None:
-    for event in events[index + 1 :]:
-        if event.get("event") == "action" and event.get("name") not in ("action_listen", "action_extract_slots"):
-            return event.get("name")
-    return None
-
-
 def question_of(tracker: Tracker) -> str:
     """The customer's words to search with.
 
@@ -69,7 +77,7 @@ def question_of(tracker: Tracker) -> str:
     for position, index in enumerate(reversed(users)):
         text = (tracker.events[index].get("text") or "").strip()
         if text and not text.startswith("/"):
-            if position == 0 or _first_action_after(tracker.events, index) == "action_handle_fallback":
+            if position == 0 or answered_by(tracker.events, index) == "action_handle_fallback":
                 return text[:MAX_QUESTION]
             break
         if position == 1:
@@ -103,9 +111,36 @@ def search(question: str) -> Any | None:
     return response.results[0]
 
 
-def cite(result: Any) -> str:
-    section = f"{result.section}" if getattr(result, "section", "") else ""
-    return f"{excerpt(result.text)}\n来源：《{result.title}》{section}"
+def answer_from_documents(question: str, topic: str = "", context_title: str = "") -> DocumentAnswer | None:
+    """The documents' answer to ``question``, or None when they hold none.
+
+    ``topic`` (the task being done) and ``context_title`` (the document of the previous
+    answer) are tried in front of the question when it does not find an answer alone,
+    or, for an elliptical follow-up, first.
+    """
+    question = question.strip()[:MAX_QUESTION]
+    if not question:
+        return None
+    attempts = [question]
+    for prefix in (context_title, topic):
+        if prefix:
+            attempts.insert(1 if not _ELLIPTICAL.match(question) else 0, f"{prefix} {question}")
+    for attempt in attempts:
+        result = search(attempt)
+        if result is not None:
+            return DocumentAnswer(f"{excerpt(result.text)}\n来源：《{result.title}》", result.doc_id, result.title)
+    return None
+
+
+def context_title(tracker: Tracker) -> str:
+    """The title of the document the previous answer came from, if any."""
+    doc_id = tracker.get_slot("kb_context")
+    if not doc_id:
+        return ""
+    searcher = load_searcher()
+    if searcher is None:
+        return ""
+    return next((chunk.title for chunk in searcher.index.chunks if chunk.doc_id == doc_id), "")
 
 
 def own_late_fee(tracker: Tracker) -> str | None:
@@ -127,14 +162,14 @@ class ActionAnswerFromKb(SafeAction):
         if not question:
             say(dispatcher, tracker, "请问您想了解哪方面的规定？比如一户多人口、低保户免费电量、峰谷电价。")
             return []
-        result = search(question)
+        answer = answer_from_documents(question, context_title=context_title(tracker))
         mine = own_late_fee(tracker) if latest_intent(tracker) == "query_late_fee" else None
-        if result is None:
+        if answer is None:
             return offer_human(dispatcher, tracker, "no_answer", NO_ANSWER + (mine or ""))
-        say(dispatcher, tracker, cite(result))
+        say(dispatcher, tracker, answer.text)
         if mine:
             say(dispatcher, tracker, mine)
-        return []
+        return [SlotSet("kb_context", answer.doc_id)]
 
 
 class ActionOutOfScope(SafeAction):
@@ -149,6 +184,9 @@ class ActionOutOfScope(SafeAction):
     action_name = "action_out_of_scope"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        result = search(latest_text(tracker)[:MAX_QUESTION])
-        say(dispatcher, tracker, OUT_OF_SCOPE if result is None else cite(result))
-        return []
+        answer = answer_from_documents(latest_text(tracker))
+        if answer is None:
+            say(dispatcher, tracker, OUT_OF_SCOPE)
+            return []
+        say(dispatcher, tracker, answer.text)
+        return [SlotSet("kb_context", answer.doc_id)]

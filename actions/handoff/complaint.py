@@ -10,7 +10,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.kernel.base import AskAction, SafeAction, latest_text
+from actions.kernel.base import AskAction, SafeAction
+from actions.kernel.events import latest_text
 from actions.kernel.channel import say
 from actions.kernel.clock import agents_on_duty
 from actions.handoff.offers import hand_over

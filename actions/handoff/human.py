@@ -9,7 +9,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.kernel.base import AskAction, SafeAction, extract_answer, latest_intent
+from actions.kernel.answers import reply_to
+from actions.kernel.base import AskAction, SafeAction
+from actions.kernel.events import latest_intent
 from actions.kernel.channel import say
 from actions.parsers.digits import find_mobile
 from actions.wording.fmt import masked_phone
@@ -28,7 +30,7 @@ class CallbackPhoneSlot:
 
     def extract_callback_phone(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         """A mobile number typed or spoken while ``callback_phone`` is asked for."""
-        return extract_answer(tracker, "callback_phone", find_mobile)
+        return reply_to(tracker, "callback_phone", find_mobile)
 
     def validate_callback_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -15,6 +15,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.kernel.channel import say
+from actions.kernel.events import topic_intent as latest_topic
 from actions.kernel.clock import agents_on_duty
 from actions.wording.fmt import mask_account
 
@@ -29,15 +30,7 @@ OFF_HOURS = "人工客服的服务时间是每天8:00-20:00，现在不在服务
 
 def topic_intent(tracker: Tracker) -> str | None:
     """The customer's most recent substantive intent, for the agent's context."""
-    latest = None
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
-        name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        latest = latest or name
-        if name and name not in _CONTROL_INTENTS:
-            return name
-    return latest
+    return latest_topic(tracker, _CONTROL_INTENTS)
 
 
 def context_slots(tracker: Tracker) -> dict[str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from abc import ABC, abstractmethod
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.kernel.channel import say
-from actions.parsers.digits import normalize_digits
+from actions.kernel.events import asked_again
 
 log = logging.getLogger(__name__)
 
@@ -27,50 +27,6 @@ APOLOGY = "抱歉，系统暂时有点忙，这次没能查到结果。请稍后
 
 def apologize(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     say(dispatcher, tracker, APOLOGY)
-
-
-def latest_intent(tracker: Tracker) -> str | None:
-    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
-
-
-def latest_text(tracker: Tracker) -> str:
-    return (tracker.latest_message or {}).get("text") or ""
-
-
-def asked_again(tracker: Tracker, slot: str) -> bool:
-    """Whether the customer's latest message was an answer for ``slot`` that did not do.
-
-    True when the slot was set or cleared since that message, unless the form only
-    started with it (a bare "我要投诉" is the request, not a poor answer).
-    """
-    touched = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return touched
-        if event.get("event") == "active_loop" and event.get("name"):
-            return False
-        if event.get("event") == "slot" and event.get("name") == slot:
-            touched = True
-    return touched
-
-
-def extract_answer(tracker: Tracker, slot: str, parse: Callable[[str], str | None]) -> dict[str, Any]:
-    """The customer's reply to the form's question for ``slot``, whatever intent NLU saw.
-
-    A value ``parse`` recognises fills the slot. A reply that was meant as an answer
-    but holds none (wrong length, no digits at all) fills it with the raw text, so
-    validation can say what is expected; anything else (算了, 转人工, a new
-    question) fills nothing, and the rules for leaving the form take over.
-    """
-    if tracker.get_slot("requested_slot") != slot:
-        return {}
-    text = latest_text(tracker)
-    value = parse(text)
-    if value:
-        return {slot: value}
-    if latest_intent(tracker) in ("inform", "nlu_fallback") or any(c.isdigit() for c in normalize_digits(text)):
-        return {slot: text}
-    return {}
 
 
 class SafeAction(Action, ABC):

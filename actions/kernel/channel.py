@@ -13,6 +13,8 @@ from typing import Sequence
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.kernel.events import latest_metadata
+
 CHANNELS = ("web", "wechat", "voice")
 Button = tuple[str, str]  # (title, payload such as "/query_bill")
 
@@ -26,13 +28,7 @@ _BULLET = re.compile(r"^\s*[·•\-]\s*", re.MULTILINE)
 
 def channel_of(tracker: Tracker) -> str:
     """The channel of the latest user message (web when the hub did not say)."""
-    metadata = (tracker.latest_message or {}).get("metadata") or {}
-    if not metadata:
-        for event in reversed(tracker.events):
-            if event.get("event") == "user":
-                metadata = event.get("metadata") or {}
-                break
-    channel = metadata.get("channel")
+    channel = latest_metadata(tracker).get("channel")
     return channel if channel in CHANNELS else "web"
 
 

@@ -13,12 +13,13 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.kernel.base import SafeAction, latest_intent
+from actions.kernel.base import SafeAction
+from actions.kernel.events import latest_intent, text_of_latest
 from actions.kernel.channel import channel_of, say
 from actions.wording.fmt import moment_label, money
 from actions.kernel.gateway import get_gateway
 from actions.handoff.offers import offer_human
-from actions.identity.forms import verified_for
+from actions.identity.gate import verified_for
 from actions.wording.fmt import masked_phone
 from actions.requests.orders import create_service_order
 from actions.wording.requests import SAFETY_ADVICE, account_words
@@ -190,12 +191,7 @@ class ActionPlannedOutages(SafeAction):
 
 def _hazard_description(tracker: Tracker) -> str:
     """What the customer said about the hazard (the message that reported it)."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            if intent == "report_hazard":
-                return event.get("text") or "客户报告安全隐患"
-    return "客户报告安全隐患"
+    return text_of_latest(tracker, "report_hazard") or "客户报告安全隐患"
 
 
 class ActionCreateHazardOrder(SafeAction):

@@ -245,3 +245,80 @@ def clean_address(text: str) -> str | None:
 def clean_free_text(text: str, min_chars: int = 2) -> str | None:
     text = unicodedata.normalize("NFKC", text or "").strip()
     return text if len(text) >= min_chars else None
+
+
+# --- values named in passing -------------------------------------------------------
+# A message may carry values the bot has not asked for yet (「申请人陈立华，身份证…，地址…」);
+# these readers find them only where the customer names what they are.
+_NAME_CUE = re.compile(
+    r"(?:申请人|新户主|新户名|户主|户名|我叫|名字叫|名字是|姓名是|姓名|本人叫|本人)\s*[:：]?\s*(?:是|叫)?\s*"
+    r"([\u4e00-\u9fff·]{2,4}?)(?=身份|电话|手机|地址|联系|号码|住|家|在|的|，|,|。|、|\s|$|\d)"
+)
+_ADDRESS_CUE = re.compile(
+    r"(?:用电地址|详细地址|地址|住址|家住|住在|家在|位置在|位置是|地点在|地点是|装在|车位在)\s*[:：]?\s*(?:是|在)?\s*"
+    r"(.+?)(?=\s*[，,。;；]?\s*(?:电话|手机|联系|身份证|户号|尾号|容量|产权|房产|物业|车位是|$))"
+)
+_DOCUMENT_CUES = {
+    "property_proof": re.compile(r"房产证|产权证|不动产|购房合同|房本|宅基地证|土地证|产权证明"),
+    "parking_proof": re.compile(r"车位.{0,8}(?:产权|租赁|合同|买的|自己的|租的|证明)|(?:产权|租赁).{0,4}车位"),
+    "pm_consent": re.compile(r"物业"),
+}
+_DOCUMENT_YES = re.compile(r"有|在|齐|带|办好|拿到|同意|盖章|盖好|签字|签了|签好|开好|批了|买的|自己的|租的|没问题")
+_DOCUMENT_NO = re.compile(r"没有|没得|还没|没办|不在|不同意|不给|不肯|拒绝|没盖|不盖|不签|没签|没开")
+_CORRECTION = re.compile(r"改成|改为|换成|应该是|不对|错了|打错|说错|写错|输错|按错|更正|纠正|不是.{1,12}是")
+_REGISTERED_PHONE = re.compile(
+    r"(?:电话|手机|号码|联系).{0,8}(?:登记|预留|留的|注册|原来|账户上|户号上|本人)"
+    r"|(?:登记|预留|注册|原来|账户上|户号上)的?(?:那个)?(?:手机|电话|号码|号)|本机"
+)
+_REASON_CUE = re.compile(r"因为|原因|由于|新装|新买|新添|添了|加了|装了|买了|开店|开了个|跳闸|不够用|带不动|要用|用不了")
+
+
+def find_name(text: str) -> str | None:
+    """A name the customer introduces (申请人陈立华, 我叫吴桂芳, 新户主马晓东)."""
+    match = _NAME_CUE.search(unicodedata.normalize("NFKC", text or ""))
+    return clean_name(match.group(1)) if match else None
+
+
+def find_address(text: str) -> str | None:
+    """An address the customer introduces (地址是…, 家住…, 装在…), up to the first part
+    of the message that is no longer about the place."""
+    match = _ADDRESS_CUE.search(unicodedata.normalize("NFKC", text or ""))
+    if not match:
+        return None
+    parts = []
+    for part in re.split(r"[\s,，、]+", match.group(1)):
+        if parts and not _ADDRESS_HINT.search(part) and not re.search(r"\d", part):
+            break
+        parts.append(part)
+    return clean_address("".join(parts))
+
+
+def document_answers(text: str) -> dict[str, bool]:
+    """Which proofs the customer says they have or lack (房产证有的, 物业不同意…)."""
+    text = unicodedata.normalize("NFKC", text or "")
+    found = {}
+    for slot, cue in _DOCUMENT_CUES.items():
+        match = cue.search(text)
+        if not match:
+            continue
+        around = text[max(0, match.start() - 4) : match.end() + 10]
+        if _DOCUMENT_NO.search(around):
+            found[slot] = False
+        elif _DOCUMENT_YES.search(around):
+            found[slot] = True
+    return found
+
+
+def is_correction(text: str) -> bool:
+    """Whether the customer says a value given earlier was wrong."""
+    return bool(_CORRECTION.search(text or ""))
+
+
+def means_registered_phone(text: str) -> bool:
+    """「电话就用登记的那个」: contact the customer on the account's own phone."""
+    return bool(_REGISTERED_PHONE.search(text or "")) and find_mobile(text) is None
+
+
+def states_reason(text: str) -> bool:
+    """Whether the message gives a reason (家里新装了空调, 开店要用) besides anything else."""
+    return bool(_REASON_CUE.search(text or ""))

@@ -17,15 +17,16 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.kernel.base import SafeAction, latest_intent, latest_text
+from actions.kernel.base import SafeAction
+from actions.kernel.events import latest_intent, latest_text
 from actions.kernel.channel import say
-from actions.requests.forms import latest_entity, typed_answers
+from actions.requests.forms import latest_entity
 from actions.kernel.gateway import get_gateway
-from actions.identity.forms import require_identity, verified_for
+from actions.identity.gate import require_identity, verified_for
 from actions.requests.catalog import ADDRESS_REUSED_BY, FORMS, REQUEST_SLOTS, TASKS, Account, Task
 from actions.wording.fmt import masked_phone
 from actions.requests.orders import create_service_order, request_ended
-from actions.wording.requests import ORDER_STATES, date_label, deadline_words, work_order_value
+from actions.wording.requests import ORDER_STATES, REGISTERED_PHONE, date_label, deadline_words, work_order_value
 from backend_core.gateway.interfaces import CoreError, NotFound, WorkOrder
 
 
@@ -34,18 +35,6 @@ def ticket_no_in(text: str | None) -> str | None:
     if not text:
         return None
     return "".join(text.split()).upper() or None
-
-
-# What a request may already say ("我要增容到16千瓦", "新号码是139…"); long digit runs
-# (ID, bank card) are left to their questions, where they cannot be mistaken for each other.
-PREFILLED_FROM_REQUEST = frozenset({"capacity_kw", "preferred_date", "invoice_period", "new_phone", "contact_phone"})
-
-
-def _prefilled(task: Task, text: str) -> list[EventType]:
-    form = FORMS.get(task.target)
-    if form is None:
-        return []
-    return [SlotSet(slot, value) for slot, value in typed_answers(form, text).items() if slot in PREFILLED_FROM_REQUEST]
 
 
 class ActionStartRequest(SafeAction):
@@ -57,7 +46,6 @@ class ActionStartRequest(SafeAction):
         events += [SlotSet(s, None) for s in REQUEST_SLOTS if tracker.get_slot(s) is not None]
         if task.target not in ADDRESS_REUSED_BY and not latest_entity(tracker, "address"):
             events.append(SlotSet("service_address", None))
-        events += _prefilled(task, latest_text(tracker))
         ticket_no = None
         if task.intent == "query_ticket_status":
             ticket_no = ticket_no_in(latest_entity(tracker, "ticket_no"))
@@ -88,6 +76,8 @@ def _reply(task: Task, order: WorkOrder, slots: dict[str, Any], phone: str | Non
         text += f"校验结果最迟{when}告知您。" if task.intent == "apply_meter_check" else f"承诺{when}办结。"
     if phone:
         text += f"工作人员会通过{masked_phone(phone)}和您联系。"
+    elif task.account is not Account.NONE and slots.get("verified_account"):
+        text += f"工作人员会通过{REGISTERED_PHONE}和您联系。"
     return text
 
 

@@ -170,6 +170,13 @@ TASKS = {
 # connection, a charger's parking space, or a hazard, which may be anywhere.
 ADDRESS_REUSED_BY = frozenset({"outage_form"})
 
+# Requests about the customer's own account, where the phone registered on it is the
+# one to call: asked only when the account is not verified or the customer gives another.
+# (A transfer calls the new holder; notices go where the customer says.)
+REGISTERED_PHONE_SERVES = frozenset({
+    "capacity_change_form", "meter_check_form", "tou_form", "close_account_form", "ev_charger_form", "repair_form",
+})
+
 # Values that belong to one request and are forgotten when it ends; the contact
 # phone and the address stay known for the rest of the conversation.
 REQUEST_SLOTS = (

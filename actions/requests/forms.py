@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import date
@@ -23,32 +24,48 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.kernel import clock
-from actions.kernel.base import apologize, latest_intent, latest_text
+from actions.kernel.base import apologize
+from actions.dialogue.digressions import AnswersQuestions, is_digression, is_question
+from actions.kernel.events import latest_intent, latest_text, texts_since
 from actions.kernel.channel import channel_of, say
 from actions.wording.fmt import money
 from actions.kernel.gateway import get_gateway
-from actions.identity.forms import verified_for
+from actions.identity.gate import verified_for
 from actions.parsers.periods import parse_period
 from actions.requests.calendar import is_working_day, working_days_after
-from actions.requests.catalog import FORMS, METER_TEST_RESULT_WORKING_DAYS, Account, Form, task_for_form
+from actions.requests.catalog import (
+    FORMS,
+    METER_TEST_RESULT_WORKING_DAYS,
+    REGISTERED_PHONE_SERVES,
+    Account,
+    Form,
+    task_for_form,
+)
 from actions.wording.requests import DOCUMENT_HELP, date_label, last_billed_period, periods_label, span_value
 from actions.parsers.values import (
     Invalid,
     clean_address,
     clean_free_text,
     clean_name,
+    document_answers,
+    find_address,
+    find_name,
+    is_correction,
     parse_bank_account,
     parse_capacity_kw,
     parse_date,
     parse_id_number,
     parse_mobile,
     parse_yes_no,
+    states_reason,
 )
 from backend_core.gateway.interfaces import NotFound
 
 log = logging.getLogger(__name__)
 
 REQUESTED_SLOT = "requested_slot"
+START_ACTION = "action_start_request"  # runs when a request begins (requests/actions.py)
+_ID_CUE = re.compile(r"身份证|证件号|身份号")
 # Intents with which a customer answers the question just asked (beside the intent
 # of the request itself, e.g. "增容是因为装了空调" read as apply_capacity_change).
 # 是/不是 answer only yes/no questions; a 不 to any other question leaves the form.
@@ -81,21 +98,12 @@ def typed_parsers(today: date, strict: bool = False) -> dict[str, Parser]:
     }
 
 
-def typed_answers(form: Form, text: str) -> dict[str, str]:
-    """Slots of ``form`` for which ``text`` holds a well-formed value, units required
-    ("增容到16千瓦" → capacity_kw), in the form's order."""
-    parsers = typed_parsers(clock.today(), strict=True)
-    found = {}
-    for slot in form.slots:
-        parser = parsers.get(slot)
-        if parser is None:
-            continue
-        try:
-            if parser(text) is not None:
-                found[slot] = text
-        except Invalid:
-            continue
-    return found
+def _parses(parser: Parser, text: str) -> bool:
+    """Whether ``text`` holds a valid value of the parser's kind."""
+    try:
+        return parser(text) is not None
+    except Invalid:
+        return False
 
 
 def _found(parser: Parser, text: str) -> bool:
@@ -106,7 +114,7 @@ def _found(parser: Parser, text: str) -> bool:
         return True
 
 
-class ServiceFormValidation(FormValidationAction, ABC):
+class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
     """Reads answers for one service form; subclasses name the form and its pre-checks."""
 
     @property
@@ -140,34 +148,79 @@ class ServiceFormValidation(FormValidationAction, ABC):
         return None
 
     def skips(self, slot: str, tracker: Tracker) -> bool:
-        """Whether ``slot`` is not needed this time (e.g. the address of a verified account)."""
-        return False
+        """Whether ``slot`` is not needed this time (e.g. the address of a verified account).
+
+        A verified customer is called on the account's registered phone unless they give
+        another number."""
+        return (slot == "contact_phone" and self.form.name in REGISTERED_PHONE_SERVES and _verified(tracker)
+                and tracker.get_slot("contact_phone") is None)
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
         return [slot for slot in domain_slots if not self.skips(slot, tracker)]
 
-    # --- reading the answer to the question just asked ---------------------------
+    # --- reading what the customer says ----------------------------------------
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        slot = tracker.get_slot(REQUESTED_SLOT)
-        if slot not in self.form.slots:
+        """Every value of this form the customer gave: the answer to the question just
+        asked, and anything else the message states (several values in one line). When
+        the form starts, the messages since the request began count too, so values said
+        with the request or during the identity check are not asked again."""
+        asked = tracker.get_slot(REQUESTED_SLOT)
+        if asked is not None and asked not in self.form.slots:
             return []
-        return [SlotSet(name, value) for name, value in self.answer(slot, tracker).items()]
+        texts = [latest_text(tracker)] if asked is not None else texts_since(tracker, START_ACTION)
+        found: dict[str, Any] = {}
+        for text in texts:
+            found.update(self.stated(text, tracker, latest=text is texts[-1]))
+        if asked is not None:
+            found.update(self.answer(asked, tracker))
+        return [SlotSet(name, value) for name, value in found.items()]
+
+    def stated(self, text: str, tracker: Tracker, latest: bool) -> dict[str, Any]:
+        """The form's values ``text`` names unambiguously, for slots still empty (or any
+        slot, when the customer says an earlier value was wrong)."""
+        correcting = is_correction(text)
+        wanted = [slot for slot in self.form.slots if slot != "request_confirmed"
+                  and (correcting or tracker.get_slot(slot) is None)]
+        found: dict[str, Any] = {}
+        strict = typed_parsers(clock.today(), strict=True)
+        for slot in wanted:
+            if slot not in strict:
+                continue
+            # An ID number named as such is taken even when it is wrong, so that validation
+            # can say what is wrong with it; anything else only when it reads as a valid value.
+            if _parses(strict[slot], text) or (slot == "id_number" and _ID_CUE.search(text) and _found(strict[slot], text)):
+                found[slot] = text
+        entity = {"applicant_name": "person_name", "service_address": "address"}
+        names = {
+            "applicant_name": (latest_entity(tracker, entity["applicant_name"]) if latest else None) or find_name(text),
+            "service_address": (latest_entity(tracker, entity["service_address"]) if latest else None) or find_address(text),
+        }
+        for slot, value in names.items():
+            if slot in wanted and value:
+                found[slot] = value
+        for slot, has in document_answers(text).items():
+            if slot in wanted:
+                found[slot] = has
+        if "change_reason" in wanted and states_reason(text):
+            found["change_reason"] = text
+        return found
 
     def answer(self, slot: str, tracker: Tracker) -> dict[str, Any]:
-        """Slot values the latest message gives for the requested ``slot`` (empty: none)."""
+        """What the latest message gives the requested ``slot`` (empty: nothing, e.g. a
+        question about the request, which the form answers before asking again)."""
         text, intent = latest_text(tracker), latest_intent(tracker)
         answering = intent in ANSWER_INTENTS or intent == tracker.get_slot("service_task")
+        if is_digression(tracker, self.own_intents(tracker)):
+            answering = False
         if slot in YES_NO_SLOTS:
             if intent == "affirm":
                 return {slot: True}
-            if slot == "request_confirmed" and (answering or intent == "deny"):  # "不对，电话是139…"
-                correction = self.correction(tracker, text)
-                if correction:
-                    return correction
+            if slot == "request_confirmed" and (answering or intent == "deny") and is_correction(text):
+                return {}  # 「不对，电话是139…」: stated() took the new value; the summary comes again
             if intent == "deny":
                 return {slot: False}
             if not answering:
@@ -177,18 +230,18 @@ class ServiceFormValidation(FormValidationAction, ABC):
         parsers = typed_parsers(clock.today())
         if slot in parsers:
             return {slot: text} if answering or _found(parsers[slot], text) else {}
-        entity = {"applicant_name": "person_name", "service_address": "address"}.get(slot)
-        value = latest_entity(tracker, entity) if entity else None
-        if value:
-            return {slot: value}
         if slot == "change_reason":
-            answering = answering or intent not in NOT_AN_ANSWER and not (intent or "").startswith(("query_", "ask_"))
+            answering = answering or (intent not in NOT_AN_ANSWER and not (intent or "").startswith(("query_", "ask_"))
+                                      and not is_question(text))
         return {slot: text} if answering else {}
 
-    def correction(self, tracker: Tracker, text: str) -> dict[str, Any]:
-        """A changed value given instead of yes/no at the summary ("电话改成139…")."""
-        slot = next(iter(typed_answers(self.form, text)), None)
-        return {slot: text} if slot else {}
+    def own_intents(self, tracker: Tracker) -> frozenset[str]:
+        task = tracker.get_slot("service_task")
+        return frozenset({task}) if task else frozenset()
+
+    def topic(self, tracker: Tracker) -> str:
+        task = task_for_form(self.form.name, tracker.get_slot("service_task"))
+        return task.title if task else ""
 
     # --- validation (rasa-sdk calls validate_<slot> for every slot just filled) --
     def _parsed(
@@ -358,7 +411,7 @@ class AddressOfVerifiedAccount:
     """A form about the customer's own premises: a verified account already has its address."""
 
     def skips(self, slot: str, tracker: Tracker) -> bool:
-        return slot == "service_address" and _verified(tracker)
+        return super().skips(slot, tracker) or (slot == "service_address" and _verified(tracker))  # type: ignore[misc]
 
 
 class ValidateNewConnectionForm(ServiceFormValidation):
@@ -426,7 +479,8 @@ class ValidateHazardForm(ServiceFormValidation):
 
     def skips(self, slot: str, tracker: Tracker) -> bool:
         activating = tracker.get_slot(REQUESTED_SLOT) is None
-        return slot == "contact_phone" and activating and bool(tracker.get_slot("service_address"))
+        at_once = slot == "contact_phone" and activating and bool(tracker.get_slot("service_address"))
+        return at_once or super().skips(slot, tracker)
 
 
 class ValidateSubscribeForm(ServiceFormValidation):
@@ -435,4 +489,4 @@ class ValidateSubscribeForm(ServiceFormValidation):
     form = FORMS["subscribe_form"]
 
     def skips(self, slot: str, tracker: Tracker) -> bool:
-        return slot == "contact_phone" and channel_of(tracker) == "wechat"
+        return (slot == "contact_phone" and channel_of(tracker) == "wechat") or super().skips(slot, tracker)

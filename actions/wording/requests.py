@@ -16,6 +16,7 @@ from actions.parsers.periods import MonthSpan, shift
 from actions.requests.catalog import Form
 
 WEEKDAYS = "一二三四五六日"
+REGISTERED_PHONE = "户号登记的手机"
 ORDER_STATES = {
     "submitted": "已提交，等待受理",
     "accepted": "已受理",
@@ -111,6 +112,8 @@ def summary_lines(form: Form, slots: dict[str, Any], account_no: str | None, spo
         value = slots.get(field.slot)
         if value is not None:
             lines.append(f"{field.label}：{display(field.slot, value, spoken)}")
+        elif field.slot == "contact_phone" and account_no:
+            lines.append(f"{field.label}：{REGISTERED_PHONE}")
     return lines
 
 

@@ -35,6 +35,7 @@ from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.schema import upgrade_to_head
 from backend_core.seed import seed
 from backend_core.services.context import CoreContext
+from backend_core.services.rules import load_rules
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEED_NOW = datetime(2026, 11, 20, 9, 30)  # the demo data is seeded at this moment
@@ -143,7 +144,9 @@ class Database:
     factory: sessionmaker[Session]
 
     def gateway(self, clock: Clock | None = None) -> EmbeddedGateway:
-        return EmbeddedGateway(self.factory, CoreContext(clock=clock or Clock(fixed=TEST_NOW)))
+        """The core on this database at TEST_NOW, with service_rules.yml's agent hours whatever AGENT_HOURS says."""
+        context = CoreContext(clock=clock or Clock(fixed=TEST_NOW), agent_hours=load_rules().agent_hours)
+        return EmbeddedGateway(self.factory, context)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

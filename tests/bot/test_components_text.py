@@ -11,7 +11,7 @@ from pathlib import Path
 import jieba
 import pytest
 
-from bot.components.chinese_digits import convert_spoken_digits, fold_width
+from textnorm.digits import convert_spoken_digits, fold_width
 from bot.components.homophones import HomophoneCorrector, read_domain_words
 from bot.components.normalizer import DATA_DIR, TextNormalizer
 

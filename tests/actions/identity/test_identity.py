@@ -7,13 +7,9 @@ import re
 import pytest
 
 from actions.account.billing import ActionQueryBill
-from actions.identity.forms import (
-    ActionAskAccountNo,
-    ActionAskPhoneLast4,
-    ActionResumePending,
-    ValidateIdentityForm,
-    require_identity,
-)
+from actions.identity.actions import ActionResumePending
+from actions.identity.forms import ActionAskAccountNo, ActionAskPhoneLast4, ValidateIdentityForm
+from actions.identity.gate import require_identity
 from tests.actions.support import LAST4, LI_SI, QIAN_QI, ZHANG_SAN, Conversation, later, verified
 
 # Everything the core knows about 张三 that a stranger must never see.
@@ -75,12 +71,22 @@ def test_unknown_account_gets_the_same_answer_as_a_wrong_phone(core) -> None:
     assert existing == unknown
 
 
-def test_after_a_mismatch_the_bot_asks_for_the_account_again(core) -> None:
+def test_after_a_mismatch_only_the_last_4_digits_are_asked_again(core) -> None:
     conversation = identity_form(Conversation())
-    give(conversation, ZHANG_SAN, "1234")
-    assert conversation.slots["account_no"] is None
-    assert "重新输入户号" in conversation.run(ActionAskAccountNo()).text
-    assert "核验通过" in give(conversation, ZHANG_SAN, LAST4[ZHANG_SAN])
+    mismatch = give(conversation, ZHANG_SAN, "1234")
+    assert "户号输错了" in mismatch  # the customer may correct either value
+    assert conversation.slots["account_no"] == ZHANG_SAN and conversation.slots["phone_last4"] is None
+    assert "重新输入登记手机号的后4位" in conversation.run(ActionAskPhoneLast4()).text
+    corrected = conversation.answer_form(ValidateIdentityForm(), "phone_last4", "刚才打错了，应该是8000")
+    assert "核验通过" in corrected.text and conversation.slots["verified_account"] == ZHANG_SAN
+
+
+def test_a_corrected_account_number_replaces_the_wrong_one(core) -> None:
+    conversation = identity_form(Conversation())
+    give(conversation, "3300012399", "8000")
+    conversation.answer_form(ValidateIdentityForm(), "phone_last4", f"户号输错了，应该是{ZHANG_SAN}")
+    assert conversation.slots["account_no"] == ZHANG_SAN and conversation.slots["phone_last4"] is None
+    assert "核验通过" in conversation.answer_form(ValidateIdentityForm(), "phone_last4", "8000").text
 
 
 def test_three_failures_lock_the_conversation_and_offer_a_human(core) -> None:
@@ -145,7 +151,7 @@ def test_a_full_phone_number_counts_as_its_last_4_digits(core) -> None:
     assert "核验通过" in give(conversation, ZHANG_SAN, "13800138000")
 
 
-@pytest.mark.parametrize("typed", ["12345", "我不知道", "<b>3300</b>", "😀😀"])
+@pytest.mark.parametrize("typed", ["12345", "123456789", "<b>330001</b>", "😀😀"])
 def test_something_that_is_no_account_number_is_asked_again_without_a_check(core, typed: str) -> None:
     conversation = identity_form(Conversation())
     reply = conversation.answer_form(ValidateIdentityForm(), "account_no", typed)
@@ -168,12 +174,41 @@ def test_the_questions_of_the_form(core) -> None:
     assert "后4位" in conversation.run(ActionAskPhoneLast4()).text
 
 
-def test_an_account_number_typed_when_the_phone_digits_are_asked_gets_one_hint(core) -> None:
+def test_an_account_number_typed_when_the_phone_digits_are_asked_replaces_the_account(core) -> None:
     conversation = identity_form(Conversation())
     conversation.answer_form(ValidateIdentityForm(), "account_no", ZHANG_SAN)
     reply = conversation.answer_form(ValidateIdentityForm(), "phone_last4", LI_SI, account_no=LI_SI)
-    assert reply.text.count("没有识别到4位数字") == 1
+    assert reply.messages == [] and conversation.slots["account_no"] == LI_SI
     assert not conversation.slots["identity_failures"]
+
+
+def test_four_digits_given_first_are_kept_until_the_account_number_comes(core) -> None:
+    conversation = identity_form(Conversation())
+    first = conversation.answer_form(ValidateIdentityForm(), "account_no", "尾号8000")
+    assert first.messages == [] and conversation.slots["phone_last4"] == "8000"
+    assert "核验通过" in conversation.answer_form(ValidateIdentityForm(), "account_no", ZHANG_SAN).text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "户号3300012345，手机尾号8000，联系电话13700137002",
+        "三三零零零幺二三四五 后四位八零零零",
+        "户号：NO.3300-0123-45 后4位8000",
+        "3300012345 8000",
+    ],
+)
+def test_both_values_anywhere_in_one_message_verify_at_once(core, message: str) -> None:
+    conversation = identity_form(Conversation()).set(requested_slot="account_no").user(message, "query_bill")
+    result = conversation.run(ValidateIdentityForm())
+    assert "核验通过" in result.text and conversation.slots["verified_account"] == ZHANG_SAN
+
+
+@pytest.mark.parametrize("account", ["1234567890", "4401234567890", "110 0123 456"])
+def test_any_prefix_is_an_account_number(core, account: str) -> None:
+    conversation = identity_form(Conversation())
+    conversation.answer_form(ValidateIdentityForm(), "account_no", f"我的户号是{account}")
+    assert conversation.slots["account_no"] == account.replace(" ", "")
 
 
 def test_both_values_in_one_message_are_checked_once(core) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from actions.requests.forms import ValidateCapacityChangeForm
 from actions.requests.actions import (
     ActionCancelRequest,
     ActionStartRequest,
@@ -15,7 +16,7 @@ from actions.requests.actions import (
     ActionUpdateContact,
 )
 from tests.actions.support import LAST4, QIAN_QI, WANG_WU, ZHANG_SAN, ZHAO_LIU, Conversation, run_on, verified
-from tests.actions.service_support import said, whole_domain  # noqa: F401
+from tests.actions.service_support import activate, said, whole_domain  # noqa: F401
 
 TICKET = re.compile(r"GD\d{12}")
 
@@ -56,14 +57,15 @@ def test_a_new_connection_needs_no_account() -> None:
     assert "5个工作日" in result.text and "购房合同" in result.text
 
 
-def test_values_in_the_request_are_kept_and_the_last_request_s_forgotten() -> None:
+def test_the_last_request_s_values_are_forgotten_and_the_new_one_s_are_read_when_its_form_starts() -> None:
     conversation = verified(Conversation(), ZHAO_LIU).set(
         change_reason="上次的原因", request_confirmed=True, contact_phone="13600136003"
     )
-    result = start(conversation, "我想增容到16千瓦", "apply_capacity_change")
-    assert result.slot("capacity_kw") == "我想增容到16千瓦"  # validated to 16.0 when the form starts
+    result = start(conversation, "家里新装了空调老跳闸 我想增容到16千瓦", "apply_capacity_change")
     assert result.slot("change_reason") is None and result.slot("request_confirmed") is None
     assert result.slot("contact_phone") == "<unset>"  # the phone stays known
+    started = activate(conversation, ValidateCapacityChangeForm(), "apply_capacity_change")
+    assert started.slot("capacity_kw") == 16.0 and "空调" in started.slot("change_reason")
 
 
 def test_outage_questions_reuse_the_address_but_a_hazard_asks_where() -> None:

@@ -32,11 +32,14 @@ def ask(conversation: Conversation, key: str):  # noqa: ANN201 - the Result of t
 
 
 # --- reading answers ------------------------------------------------------------------
-def test_a_question_in_the_middle_fills_nothing_so_the_form_steps_aside() -> None:
+def test_a_question_in_the_middle_is_answered_and_the_form_goes_on() -> None:
     conversation = Conversation()
     activate(conversation, ValidateNewConnectionForm(), "apply_new_connection")
-    result = answer(conversation, ValidateNewConnectionForm(), "id_number", "电价怎么算", intent="query_tariff")
-    assert result.events == [] and result.messages == []
+    for question, intent in (("居民电价怎么算", "query_tariff"), ("办这个要带啥证件啊", "apply_new_connection")):
+        result = answer(conversation, ValidateNewConnectionForm(), "id_number", question, intent=intent)
+        assert result.slot("id_number") == "<unset>"
+        assert result.slot("kb_context") != "<unset>"  # a slot set: Rasa keeps the form and asks again
+        assert result.messages, question
 
 
 def test_a_no_to_a_question_that_is_not_yes_or_no_fills_nothing() -> None:

@@ -6,8 +6,10 @@ import re
 import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+import yaml
 
 from backend_core.api.main import create_app
 from backend_core.core.config import CoreSettings
@@ -179,3 +181,230 @@ def test_quote_is_the_cli_quote(gw: CoreGateway) -> None:
 def test_callback_is_due_by_the_end_of_the_agents_shift(gw: CoreGateway, test_now: datetime) -> None:
     order = gw.create_work_order("callback", {"reason": "想咨询电价"}, key(), contact_phone="13800138000")
     assert order.created_at == test_now and order.deadline == datetime(2026, 11, 20, 20, 0)
+
+
+# -- business facts: every figure a reply quotes comes from the core's data files ----------
+
+DATA = Path(__file__).resolve().parents[3] / "backend_core" / "data"
+TARIFFS = yaml.safe_load((DATA / "tariffs.yml").read_text(encoding="utf-8"))
+RULES = yaml.safe_load((DATA / "service_rules.yml").read_text(encoding="utf-8"))
+CASES = yaml.safe_load((Path(__file__).resolve().parents[1] / "billing" / "billing_cases.yml").read_text(encoding="utf-8"))
+
+
+def dec(value: object) -> Decimal:
+    return Decimal(str(value))
+
+
+def test_service_facts_are_service_rules(gw: CoreGateway) -> None:
+    facts = gw.service_facts()
+    commitments = RULES["service_commitments"]
+    assert facts.hotline == RULES["hotline"] == "95598"
+    assert facts.repair_arrival_minutes == commitments["repair_arrival_minutes"] == {"urban": 45, "rural": 90, "remote": 120}
+    assert facts.repair_restore_hours_after_arrival == commitments["repair_restore_hours_after_arrival"]
+    assert facts.planned_outage_notice_days == 7 and facts.temporary_outage_notice_hours == 24
+    assert facts.new_connection_working_days == commitments["new_connection_working_days"]
+    assert facts.new_connection_working_days["residential_total"] == 5
+    assert facts.new_connection_working_days["low_voltage_non_residential"] == 6
+    assert facts.meter_test_result_working_days == 5
+    assert facts.meter_test_fee_yuan == Decimal("30.00") and facts.meter_test_fee_refunded_when_out_of_tolerance
+    assert (facts.complaint_first_contact_hours, facts.complaint_answer_working_days) == (24, 4)
+    assert facts.reconnection_after_arrears_paid_hours == 24
+    assert (facts.disconnection_after_overdue_days, facts.disconnection_notice_days_residential) == (30, 7)
+    assert (facts.identity_max_failures, facts.identity_lock_minutes) == (3, 30)
+    assert facts.work_order_states == RULES["work_order"]["states"]
+
+
+def test_agent_hours_are_the_handoff_hours(gw: CoreGateway) -> None:
+    hours = gw.service_facts().agent_hours
+    assert (hours.start, hours.end, hours.always_staffed, hours.source) == ("08:00", "20:00", False, "service_rules.yml")
+    assert str(hours) in RULES["handoff"]["hours"]
+    assert hours.agents_on_duty(datetime(2026, 11, 20, 8, 0)) and hours.agents_on_duty(datetime(2026, 11, 20, 19, 59))
+    assert not hours.agents_on_duty(datetime(2026, 11, 20, 20, 0)) and not hours.agents_on_duty(datetime(2026, 11, 20, 7, 59))
+
+
+def test_identity_lock_in_the_facts_is_the_lock_the_core_applies(gw: CoreGateway) -> None:
+    facts, session_id = gw.service_facts(), key()
+    results = [gw.verify_identity("3300012347", "0000", session_id) for _ in range(facts.identity_max_failures)]
+    assert [r.attempts_left for r in results] == list(range(facts.identity_max_failures - 1, -1, -1))
+    locked = gw.verify_identity("3300012347", "7002", session_id)
+    assert locked.reason == "locked" and locked.locked_until is not None
+    assert timedelta(minutes=facts.identity_lock_minutes - 1) < locked.locked_until - datetime(2026, 11, 20, 15, 0) <= timedelta(
+        minutes=facts.identity_lock_minutes
+    )
+
+
+def test_tariff_facts_are_tariffs_yml(gw: CoreGateway) -> None:
+    facts = gw.tariff_facts()
+    res, raw_res = facts.residential, TARIFFS["residential_tiered"]
+    assert res.thresholds_kwh == [2760, 4800] == [dec(t) for t in raw_res["thresholds_kwh"]]
+    assert res.large_household_thresholds_kwh == [3960, 6000]
+    assert (res.large_household_min_persons, res.large_household_extra_kwh_per_year) == (5, 1200)
+    assert res.tier_prices == [Decimal("0.538"), Decimal("0.588"), Decimal("0.838")]
+    assert res.tier_prices == [dec(raw_res["base_price"]) + dec(s) for s in raw_res["tier_surcharge"]]
+    assert res.low_income_free_kwh_per_month == 15
+    tou = res.time_of_use
+    assert (tou.peak_hours, tou.valley_hours, tou.peak_price, tou.valley_price) == (
+        "08:00-22:00", "22:00-08:00", Decimal("0.568"), Decimal("0.288"))
+    com = facts.commercial
+    assert (com.flat_price, com.peak_price, com.valley_price, com.critical_peak_price) == (
+        Decimal("0.65"), Decimal("1.105"), Decimal("0.247"), Decimal("1.326"))
+    assert com.peak_hours == TARIFFS["commercial_single_part"]["periods"]["peak"] == ["08:00-11:00", "17:00-23:00"]
+    assert (com.flat_hours, com.valley_hours) == (["07:00-08:00", "11:00-17:00"], ["23:00-07:00"])
+    assert (com.critical_peak_hours, com.critical_peak_months) == ("19:00-21:00", [7, 8])
+    ind = facts.large_industrial
+    assert ind.demand_charge_per_kw_month == Decimal("38.00") and ind.power_factor_standard == Decimal("0.90")
+    assert (ind.energy.flat_price, ind.energy.peak_price, ind.energy.valley_price) == (
+        Decimal("0.58"), Decimal("0.986"), Decimal("0.2204"))
+    assert ind.energy.peak_hours == com.peak_hours and ind.energy.critical_peak_months == [7, 8]
+    late = facts.late_payment
+    assert (late.bill_issue_day, late.due_day, late.minimum_yuan) == (1, 20, Decimal("1.00"))
+    assert (late.residential_daily_rate, late.non_residential_current_year_daily_rate,
+            late.non_residential_previous_years_daily_rate) == (Decimal("0.001"), Decimal("0.002"), Decimal("0.003"))
+    assert facts.prepaid.balance_alerts_yuan == [30, 10]
+    assert (facts.prepaid.disconnect, facts.prepaid.reconnect) == (TARIFFS["prepaid"]["disconnect"], TARIFFS["prepaid"]["reconnect"])
+
+
+# -- calculators -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["tariff"] == "late_fee"], ids=lambda c: c["id"])
+def test_late_fee_reproduces_the_billing_cases(gw: CoreGateway, case: dict) -> None:
+    year, month = map(int, case["bill_period"].split("-"))
+    due = date(year + month // 12, month % 12 + 1, TARIFFS["late_payment"]["due_day"])  # in the month after
+    days = (date.fromisoformat(case["paid_on"]) - due).days
+    fee = gw.late_fee(dec(case["amount"]), case["customer_class"], days, case["bill_period"])
+    assert str(fee.fee) == case["expected"]["total"]
+    assert (fee.due_on, fee.paid_on, fee.days_late) == (due, date.fromisoformat(case["paid_on"]), days)
+    assert sum(s.days for s in fee.segments) == days and not fee.minimum_applied
+    assert fee.computed == fee.fee == (fee.amount * fee.rate_total).quantize(Decimal("0.01"))
+    quoted = gw.quote({k: v for k, v in case.items() if k not in ("id", "note", "expected")})
+    assert [str(s.daily_rate) for s in fee.segments] == [s["daily_rate"] for s in quoted["segments"]]
+
+
+def test_late_fee_l1_is_15_days_at_the_residential_rate(gw: CoreGateway) -> None:
+    fee = gw.late_fee(Decimal("250"), "residential", 15, "2026-08")
+    assert (fee.fee, fee.days_late, fee.rate_total, fee.due_on) == (Decimal("3.75"), 15, Decimal("0.015"), date(2026, 9, 20))
+    assert [(s.days, s.daily_rate) for s in fee.segments] == [(15, Decimal("0.001"))]
+
+
+def test_a_small_late_fee_is_the_minimum_and_says_so(gw: CoreGateway) -> None:
+    fee = gw.late_fee(Decimal("200"), "residential", 3)
+    assert fee.bill_period == "2026-10"  # the latest bill issued by the core's today, 2026-11-20
+    assert (fee.due_on, fee.paid_on) == (date(2026, 11, 20), date(2026, 11, 23))
+    assert (fee.computed, fee.minimum_applied, fee.fee) == (Decimal("0.60"), True, Decimal("1.00"))
+    on_time = gw.late_fee(Decimal("200"), "residential", 0)
+    assert (on_time.fee, on_time.minimum_applied, on_time.segments) == (0, False, [])
+    shop = gw.late_fee(Decimal("1000.00"), "commercial", 10, "2026-10")
+    assert shop.customer_class == "non_residential" and shop.fee == Decimal("20.00")
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        ((Decimal("-1"), "residential", 3), "invalid_amount"),
+        ((Decimal("NaN"), "residential", 3), "invalid_number"),
+        ((float("inf"), "residential", 3), "invalid_number"),
+        ((Decimal("1e30"), "residential", 3), "amount_out_of_range"),
+        ((Decimal("1.005"), "residential", 3), "invalid_number"),
+        ((Decimal("200"), "residential", -1), "days_out_of_range"),
+        ((Decimal("200"), "residential", 10**9), "days_out_of_range"),
+        ((Decimal("200"), "residential", 10**40), "days_out_of_range"),
+        ((Decimal("200"), "residential", 2.5), "invalid_number"),
+        ((Decimal("200"), "gas", 3), "bad_customer_class"),
+        ((Decimal("200"), "residential", 3, "2026-13"), "bad_period"),
+    ],
+)
+def test_late_fee_refuses_bad_input_with_a_clear_code(gw: CoreGateway, args: tuple, code: str) -> None:
+    with pytest.raises(CoreError) as err:
+        gw.late_fee(*args)
+    assert (err.value.code, err.value.status) == (code, 422)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["tariff"] == "residential_tiered"], ids=lambda c: c["id"])
+def test_energy_cost_reproduces_the_residential_cases(gw: CoreGateway, case: dict) -> None:
+    tou = case.get("time_of_use") or {}
+    cost = gw.energy_cost(
+        dec(case["kwh"]),
+        dec(case["prior_kwh_this_year"]),
+        large_household=case.get("large_household_approved", False),
+        low_income=case.get("low_income", False),
+        peak_kwh=dec(tou["peak_kwh"]) if tou else None,
+        valley_kwh=dec(tou["valley_kwh"]) if tou else None,
+        period=case["period"],
+    )
+    assert str(cost.total) == case["expected"]["total"] and sum(line.amount for line in cost.lines) == cost.total
+    quoted = gw.quote({k: v for k, v in case.items() if k not in ("id", "note", "expected")})
+    assert [(line.code, str(line.amount)) for line in cost.lines] == [(line["code"], line["amount"]) for line in quoted["lines"]]
+    assert cost.tier_kwh == [dec(t) for t in quoted["tier_kwh"]] and cost.time_of_use == bool(tou)
+
+
+def test_energy_cost_splits_a_month_across_tiers(gw: CoreGateway) -> None:
+    cost = gw.energy_cost(Decimal(420), Decimal(2500))  # R2: crosses 2760 kWh this month
+    assert cost.period == "2026-11" and cost.year_to_date_kwh == 2920
+    assert (cost.tier_thresholds_kwh, cost.tier_kwh) == ([2760, 4800], [260, 160, 0])
+    assert [(line.code, line.price, line.amount) for line in cost.lines] == [
+        ("tier1", Decimal("0.538"), Decimal("139.88")), ("tier2", Decimal("0.588"), Decimal("94.08"))]
+    assert cost.total == Decimal("233.96")
+    large = gw.energy_cost(Decimal(420), Decimal(2500), large_household=True)
+    assert large.tier_thresholds_kwh == [3960, 6000] and large.total == Decimal("225.96")
+    low = gw.energy_cost(Decimal(100), low_income=True)
+    assert low.lines[-1].code == "low_income_credit" and low.total == Decimal("45.73")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"kwh": Decimal(-5)}, "negative_kwh"),
+        ({"kwh": Decimal("NaN")}, "invalid_number"),
+        ({"kwh": Decimal("1e40")}, "number_out_of_range"),
+        ({"kwh": Decimal(100), "prior_kwh_this_year": Decimal(-1)}, "negative_kwh"),
+        ({"kwh": Decimal(100), "peak_kwh": Decimal(60)}, "tou_mismatch"),
+        ({"kwh": Decimal(100), "peak_kwh": Decimal(60), "valley_kwh": Decimal(30)}, "tou_mismatch"),
+        ({"kwh": Decimal(100), "low_income": "yes"}, "invalid_flag"),
+        ({"kwh": Decimal(100), "period": "2026/10"}, "bad_period"),
+    ],
+)
+def test_energy_cost_refuses_bad_input(gw: CoreGateway, kwargs: dict, code: str) -> None:
+    with pytest.raises(CoreError) as err:
+        gw.energy_cost(**kwargs)
+    assert (err.value.code, err.value.status) == (code, 422)
+
+
+def test_demand_charge_is_the_bills_demand_line(gw: CoreGateway) -> None:
+    charge = gw.demand_charge(Decimal(400))
+    assert (charge.amount, charge.price_per_kw_month) == (Decimal("15200.00"), Decimal("38.00"))
+    assert gw.demand_charge(Decimal("0.005")).amount == Decimal("0.19")  # 0.19 yuan: half up, as bills round
+    industrial = next(c for c in CASES if c["tariff"] == "large_industrial_two_part")
+    quoted = gw.quote({k: v for k, v in industrial.items() if k not in ("id", "note", "expected")})
+    demand = next(line for line in quoted["lines"] if line["code"] == "demand")
+    assert str(gw.demand_charge(dec(industrial["max_demand_kw"])).amount) == demand["amount"]
+    for bad, code in ((Decimal(-1), "invalid_number"), (Decimal("Infinity"), "invalid_number"),
+                      (Decimal("1e40"), "number_out_of_range"), ("abc", "invalid_number")):
+        with pytest.raises(CoreError) as err:
+            gw.demand_charge(bad)  # type: ignore[arg-type]
+        assert (err.value.code, err.value.status) == (code, 422)
+
+
+# -- working days through the gateway --------------------------------------------------------------
+
+
+def test_working_days_are_the_cores_calendar(gw: CoreGateway) -> None:
+    from backend_core.gateway import work_calendar
+
+    assert gw.is_working_day(date(2026, 10, 10))  # Saturday worked after National Day (调休)
+    assert gw.is_working_day(date(2026, 2, 28))  # Saturday worked after Spring Festival (调休)
+    assert not gw.is_working_day(date(2026, 10, 7)) and not gw.is_working_day(date(2026, 2, 17))  # holidays
+    assert not gw.is_working_day(date(2026, 11, 21)) and gw.is_working_day(date(2026, 11, 20))
+    assert gw.add_working_days(date(2026, 9, 30), 5) == date(2026, 10, 13)
+    assert gw.add_working_days(date(2026, 2, 13), 4) == date(2026, 2, 26)
+    assert gw.add_working_days(date(2026, 11, 20), 0) == date(2026, 11, 20)
+    calendar = work_calendar()
+    assert gw.add_working_days(date(2026, 11, 20), 5) == calendar.add_working_days(date(2026, 11, 20), 5)
+    for start, days, code in ((date(2026, 11, 20), -1, "days_out_of_range"), (date(2026, 11, 20), 10**6, "days_out_of_range"),
+                              (date(1999, 1, 1), 1, "date_out_of_range"), ("2026-02-30", 1, "bad_date")):
+        with pytest.raises(CoreError) as err:
+            gw.add_working_days(start, days)  # type: ignore[arg-type]
+        assert (err.value.code, err.value.status) == (code, 422)
+    with pytest.raises(CoreError) as err:
+        gw.is_working_day("tomorrow")  # type: ignore[arg-type]
+    assert err.value.code == "bad_date"
