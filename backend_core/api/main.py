@@ -15,7 +15,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from backend_core.api import errors
 from backend_core.api.deps import require_token
-from backend_core.api.routes import accounts, bills, identity, outages, payments, quote, usage, work_orders
+from backend_core.api.routes import (
+    accounts,
+    bills,
+    calculators,
+    calendar,
+    facts,
+    identity,
+    outages,
+    payments,
+    quote,
+    usage,
+    work_orders,
+)
 from backend_core.core.clock import clock_from_settings
 from backend_core.core.config import CoreSettings
 from backend_core.db import make_engine, make_session_factory
@@ -23,13 +35,14 @@ from backend_core.errors import CoreError
 from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.masking import install_log_masking
 from backend_core.services.context import CoreContext
+from backend_core.services.rules import agent_hours
 
 
 def create_app(settings: CoreSettings | None = None, gateway: EmbeddedGateway | None = None) -> FastAPI:
     settings = settings or CoreSettings()
     if gateway is None:
         factory = make_session_factory(make_engine(settings.database_url, echo=settings.sql_echo))
-        gateway = EmbeddedGateway(factory, CoreContext(clock=clock_from_settings(settings)))
+        gateway = EmbeddedGateway(factory, CoreContext(clock=clock_from_settings(settings), agent_hours=agent_hours(settings)))
     app = FastAPI(
         title="示例省电力公司 营销系统 API (backend_core)",
         description="Accounts, bills, payments, usage, outages and work orders of the billing core.",
@@ -39,7 +52,7 @@ def create_app(settings: CoreSettings | None = None, gateway: EmbeddedGateway | 
     app.state.gateway = gateway
     errors.install(app)
     protected = [Depends(require_token)]
-    for module in (accounts, identity, bills, usage, payments, outages, work_orders):
+    for module in (accounts, identity, bills, usage, payments, outages, work_orders, facts, calculators, calendar):
         app.include_router(module.router, dependencies=protected)
     app.include_router(quote.router)
 

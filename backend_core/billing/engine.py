@@ -79,6 +79,8 @@ class LateFee:
     due_on: date
     days_overdue: int
     segments: tuple[LateFeeSegment, ...] = field(default_factory=tuple)
+    computed: Decimal = NO_MONEY  # amount × the daily rates, rounded, before the minimum
+    minimum_applied: bool = False  # the fee is the minimum because ``computed`` was below it
 
 
 @dataclass(frozen=True)
@@ -262,6 +264,13 @@ class BillingEngine:
         apparent = (kwh * kwh + kvarh * kvarh).sqrt()
         return (kwh / apparent).quantize(CENT, rounding=ROUND_HALF_UP)
 
+    def demand_charge(self, max_demand_kw: Decimal) -> Line:
+        """The two-part bill's demand line (基本电费): max demand × the charge per kW-month, rounded."""
+        if not max_demand_kw.is_finite() or max_demand_kw < 0:
+            raise InvalidInput("invalid_number", "max_demand_kw must be a number ≥ 0")
+        price = self.tariffs.two_part.demand_charge_per_kw_month
+        return Line("demand", "基本电费", money(max_demand_kw * price), price=price)
+
     def large_industrial(
         self,
         period: Period,
@@ -271,17 +280,10 @@ class BillingEngine:
     ) -> BillResult:
         """Two-part bill: demand charge, TOU energy, then the power-factor adjustment of both."""
         tariff = self.tariffs.two_part
-        if not max_demand_kw.is_finite() or max_demand_kw < 0:
-            raise InvalidInput("invalid_number", "max_demand_kw must be a number ≥ 0")
+        demand = self.demand_charge(max_demand_kw)
         _check_kwh("kvarh", kvarh)
         used, energy = self._energy_lines(tariff.schedule, period, kwh_by_period)
         kwh = sum(used.values(), ZERO)
-        demand = Line(
-            "demand",
-            "基本电费",
-            money(max_demand_kw * tariff.demand_charge_per_kw_month),
-            price=tariff.demand_charge_per_kw_month,
-        )
         pf = self.power_factor(kwh, kvarh)
         pct = tariff.power_factor.adjustment_pct(pf)
         base = demand.amount + sum((line.amount for line in energy), ZERO)
@@ -331,6 +333,8 @@ class BillingEngine:
             segments.append(LateFeeSegment(first, last, (last - first).days + 1, rate))
             first = date(last.year + 1, 1, 1)
         rates = sum((s.daily_rate * s.days for s in segments), ZERO)
-        fee = max(money(amount * rates), money(rule.minimum_yuan))
-        return LateFee(fee, due, (paid_on - due).days, tuple(segments))
+        computed, minimum = money(amount * rates), money(rule.minimum_yuan)
+        return LateFee(
+            max(computed, minimum), due, (paid_on - due).days, tuple(segments), computed, computed < minimum
+        )
 

@@ -113,7 +113,8 @@ def _period_energy(engine: BillingEngine, case: Mapping[str, Any], period: Perio
     return energy
 
 
-def _residential(engine: BillingEngine, case: Mapping[str, Any], period: Period) -> BillResult:
+def residential_case(engine: BillingEngine, case: Mapping[str, Any], period: Period) -> BillResult:
+    """A residential_tiered case, parsed and priced (the gateway's energy_cost uses it too)."""
     large = _flag(case, "large_household_approved")
     persons = case.get("persons")
     if persons is not None:
@@ -157,7 +158,8 @@ def _residential(engine: BillingEngine, case: Mapping[str, Any], period: Period)
     )
 
 
-def _late_fee(engine: BillingEngine, case: Mapping[str, Any]) -> LateFee:
+def late_fee_case(engine: BillingEngine, case: Mapping[str, Any]) -> LateFee:
+    """A late_fee case, parsed and priced (the gateway's late_fee uses it too)."""
     customer_class = case.get("customer_class")
     if customer_class not in CUSTOMER_CLASSES:
         raise InvalidInput("bad_customer_class", f"customer_class must be one of {', '.join(CUSTOMER_CLASSES)}")
@@ -247,10 +249,10 @@ def quote(case: dict, engine: BillingEngine | None = None) -> dict:
     if tariff not in TARIFFS:
         raise InvalidInput("unknown_tariff", f"unknown tariff {tariff!r}; expected one of {', '.join(TARIFFS)}")
     if tariff == "late_fee":
-        return render_late_fee(_late_fee(engine, case), str(case.get("bill_period")))
+        return render_late_fee(late_fee_case(engine, case), str(case.get("bill_period")))
     period = Period.parse(_required(case, "period"))
     if tariff == "residential_tiered":
-        return render_bill(_residential(engine, case, period))
+        return render_bill(residential_case(engine, case, period))
     if tariff == "commercial_single_part":
         return render_bill(engine.commercial(period, _period_energy(engine, case, period, two_part=False)))
     return render_bill(

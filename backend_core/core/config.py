@@ -10,6 +10,11 @@
 | CORE_TODAY | (real date) | fixed business date, for demos and tests |
 | CORE_TIMEZONE | Asia/Shanghai | local time of meters, bills and deadlines |
 | CORE_SQL_ECHO | false | log every SQL statement |
+| AGENT_HOURS | service_rules.yml handoff.hours (08:00-20:00) | agents' hours ``HH:MM-HH:MM``, local time; 00:00-24:00 = always staffed |
+
+``AGENT_HOURS`` has no ``CORE_`` prefix: interfaces.md names it for every service
+that decides between the agents' queue and a call-back order. A malformed value
+stops the settings from loading with a message naming the expected form.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import field_validator
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +51,20 @@ class CoreSettings(BaseSettings):
     today: date | None = None
     timezone: str = "Asia/Shanghai"
     sql_echo: bool = False
+    agent_hours: str | None = Field(default=None, validation_alias=AliasChoices("AGENT_HOURS", "agent_hours"))
+
+    @field_validator("agent_hours")
+    @classmethod
+    def _valid_agent_hours(cls, value: str | None) -> str | None:
+        """Empty means unset (the file's hours); anything else must parse, or start-up fails clearly."""
+        from backend_core.gateway.interfaces import AgentHours
+
+        if value is None or not value.strip():
+            return None
+        try:
+            return str(AgentHours.parse(value, source="AGENT_HOURS"))
+        except ValueError as exc:
+            raise ValueError(f"AGENT_HOURS: {exc}") from None
 
     @field_validator("database_url")
     @classmethod

@@ -27,9 +27,10 @@ def make_gateway(settings: CoreSettings | None = None) -> CoreGateway:
     from backend_core.db import make_engine, make_session_factory
     from backend_core.gateway.embedded import EmbeddedGateway
     from backend_core.services.context import CoreContext
+    from backend_core.services.rules import agent_hours
 
     factory = make_session_factory(make_engine(settings.database_url, echo=settings.sql_echo))
-    return EmbeddedGateway(factory, CoreContext(clock=clock_from_settings(settings)))
+    return EmbeddedGateway(factory, CoreContext(clock=clock_from_settings(settings), agent_hours=agent_hours(settings)))
 
 
 def work_calendar() -> WorkCalendar:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,12 +16,17 @@ from backend_core.gateway.interfaces import (
     Arrears,
     Bill,
     BillExplanation,
+    DemandCharge,
+    EnergyCost,
+    LateFeeQuote,
     Outage,
     OutageDiagnosis,
     Payment,
     PaymentDiagnosis,
     PrepaidStatus,
+    ServiceFacts,
     Subscription,
+    TariffFacts,
     TouAdvice,
     Usage,
     Verification,
@@ -32,8 +37,10 @@ from backend_core.services import (
     accounts,
     arrears,
     bills,
+    calculators,
     contact,
     explain,
+    facts,
     identity,
     outages,
     payments,
@@ -156,3 +163,39 @@ class EmbeddedGateway:
 
     def quote(self, case: dict) -> dict:
         return quote_case(case, self.ctx.engine)
+
+    # -- business facts and calculators (no database: the core's data files and engine) --
+
+    def service_facts(self) -> ServiceFacts:
+        return facts.service_facts(self.ctx)
+
+    def tariff_facts(self) -> TariffFacts:
+        return facts.tariff_facts(self.ctx)
+
+    def late_fee(
+        self, amount: Decimal, customer_class: Any, days_late: int, bill_period: str | None = None
+    ) -> LateFeeQuote:
+        return calculators.late_fee(self.ctx, amount, customer_class, days_late, bill_period)
+
+    def energy_cost(
+        self,
+        kwh: Decimal,
+        prior_kwh_this_year: Decimal = Decimal(0),
+        large_household: bool = False,
+        low_income: bool = False,
+        peak_kwh: Decimal | None = None,
+        valley_kwh: Decimal | None = None,
+        period: str | None = None,
+    ) -> EnergyCost:
+        return calculators.energy_cost(
+            self.ctx, kwh, prior_kwh_this_year, large_household, low_income, peak_kwh, valley_kwh, period
+        )
+
+    def demand_charge(self, max_demand_kw: Decimal) -> DemandCharge:
+        return calculators.demand_charge(self.ctx, max_demand_kw)
+
+    def is_working_day(self, day: date) -> bool:
+        return calculators.is_working_day(self.ctx, day)
+
+    def add_working_days(self, start: date, days: int) -> date:
+        return calculators.add_working_days(self.ctx, start, days)

@@ -21,13 +21,18 @@ from backend_core.gateway.interfaces import (
     Bill,
     BillExplanation,
     CoreError,
+    DemandCharge,
+    EnergyCost,
+    LateFeeQuote,
     NotFound,
     Outage,
     OutageDiagnosis,
     Payment,
     PaymentDiagnosis,
     PrepaidStatus,
+    ServiceFacts,
     Subscription,
+    TariffFacts,
     TouAdvice,
     Usage,
     Verification,
@@ -171,10 +176,75 @@ class HttpGateway:
     def quote(self, case: dict) -> dict:
         return self._call("POST", "/api/billing/quote", json=case).json()
 
+    def service_facts(self) -> ServiceFacts:
+        return self._get(ServiceFacts, "/api/facts/service")
+
+    def tariff_facts(self) -> TariffFacts:
+        return self._get(TariffFacts, "/api/facts/tariffs")
+
+    def late_fee(
+        self, amount: Decimal, customer_class: Any, days_late: int, bill_period: str | None = None
+    ) -> LateFeeQuote:
+        return self._get(
+            LateFeeQuote,
+            "/api/billing/late-fee",
+            amount=_text(amount),
+            customer_class=_text(customer_class),
+            days_late=_text(days_late),
+            bill_period=_text(bill_period),
+        )
+
+    def energy_cost(
+        self,
+        kwh: Decimal,
+        prior_kwh_this_year: Decimal = Decimal(0),
+        large_household: bool = False,
+        low_income: bool = False,
+        peak_kwh: Decimal | None = None,
+        valley_kwh: Decimal | None = None,
+        period: str | None = None,
+    ) -> EnergyCost:
+        return self._get(
+            EnergyCost,
+            "/api/billing/energy-cost",
+            kwh=_text(kwh),
+            prior_kwh_this_year=_text(prior_kwh_this_year),
+            large_household=_text(large_household),
+            low_income=_text(low_income),
+            peak_kwh=_text(peak_kwh),
+            valley_kwh=_text(valley_kwh),
+            period=_text(period),
+        )
+
+    def demand_charge(self, max_demand_kw: Decimal) -> DemandCharge:
+        return self._get(DemandCharge, "/api/billing/demand-charge", max_demand_kw=_text(max_demand_kw))
+
+    def is_working_day(self, day: date) -> bool:
+        body = self._call("GET", "/api/calendar/working-day", params=_params({"day": _text(day)})).json()
+        return bool(body["working_day"])
+
+    def add_working_days(self, start: date, days: int) -> date:
+        params = _params({"start": _text(start), "days": _text(days)})
+        return date.fromisoformat(self._call("GET", "/api/calendar/add-working-days", params=params).json()["date"])
+
 
 def _seg(value: str) -> str:
     """One URL path segment: a slash in user input must not reach another route."""
     return urlquote(str(value), safe="")
+
+
+def _text(value: Any) -> str | None:
+    """A query value as the core parses it: the core checks it, so the HTTP gateway sends it as given
+    (booleans as true/false, dates ISO) and both gateways refuse bad input with the same code."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def _params(params: dict[str, Any]) -> dict[str, Any]:

@@ -15,9 +15,11 @@ decimals) so that nothing is ever rounded twice.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal, Protocol
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
@@ -241,6 +243,235 @@ class Subscription(BaseModel):
     active: bool
 
 
+# -- business facts: the one source of every figure a reply quotes ------------------------
+
+_HOURS_RE = re.compile(r"\s*([0-9]{2}):([0-9]{2})\s*-\s*([0-9]{2}):([0-9]{2})\s*")
+DAY_MINUTES = 24 * 60
+
+
+class AgentHours(BaseModel):
+    """When human agents take hand-overs, every day, in the territory's local time.
+
+    ``end`` may be ``24:00`` (a :class:`datetime.time` cannot say that, hence strings);
+    ``00:00-24:00`` means always staffed, and an end before the start is a shift past
+    midnight. The value is service_rules.yml's ``handoff.hours`` unless the environment
+    variable ``AGENT_HOURS`` overrides it (interfaces.md: demos and checks run at any hour),
+    so whoever decides "queue or call-back order" asks this model instead of typing hours.
+    """
+
+    start: str  # HH:MM
+    end: str  # HH:MM, 24:00 allowed
+    always_staffed: bool
+    timezone: str = "Asia/Shanghai"
+    source: Literal["AGENT_HOURS", "service_rules.yml"] = "service_rules.yml"
+
+    @classmethod
+    def parse(
+        cls,
+        text: str,
+        timezone: str = "Asia/Shanghai",
+        source: Literal["AGENT_HOURS", "service_rules.yml"] = "service_rules.yml",
+    ) -> AgentHours:
+        """``HH:MM-HH:MM``; raises ``ValueError`` naming the expected form for anything else."""
+        match = _HOURS_RE.fullmatch(text) if isinstance(text, str) else None
+        form = "expected HH:MM-HH:MM, e.g. 08:00-20:00 (00:00-24:00 = always staffed)"
+        if not match:
+            raise ValueError(f"agent hours {text!r}: {form}")
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2):
+            raise ValueError(f"agent hours {text!r}: not a time of day; {form}")
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if start == end:
+            raise ValueError(f"agent hours {text!r}: start equals end; {form}")
+        return cls(
+            start=f"{h1:02d}:{m1:02d}",
+            end=f"{h2:02d}:{m2:02d}",
+            always_staffed=(start, end) == (0, DAY_MINUTES),
+            timezone=timezone,
+            source=source,
+        )
+
+    def __str__(self) -> str:
+        return f"{self.start}-{self.end}"
+
+    @staticmethod
+    def _minutes(hhmm: str) -> int:
+        hours, minutes = hhmm.split(":")
+        return int(hours) * 60 + int(minutes)
+
+    def _local(self, moment: datetime) -> datetime:
+        """Aware moments are converted to local time; naive ones already are (as the core stores them)."""
+        if moment.tzinfo is None:
+            return moment
+        return moment.astimezone(ZoneInfo(self.timezone)).replace(tzinfo=None)
+
+    def agents_on_duty(self, moment: datetime) -> bool:
+        """Whether agents answer at ``moment``: [start, end), with 24:00 the end of the day."""
+        if self.always_staffed:
+            return True
+        local = self._local(moment)
+        minute = local.hour * 60 + local.minute
+        start, end = self._minutes(self.start), self._minutes(self.end)
+        if start < end:
+            return start <= minute < end
+        return minute >= start or minute < end
+
+    def shift_end(self, moment: datetime) -> datetime:
+        """End of the shift on at ``moment``, or of the next one (naive local time).
+
+        A call-back order is due then. Always staffed, a shift ends at 24:00 each day.
+        """
+        local = self._local(moment)
+        end = self._minutes(self.end)
+        candidate = datetime.combine(local.date(), datetime.min.time()) + timedelta(minutes=end)
+        return candidate if local < candidate else candidate + timedelta(days=1)
+
+
+class ServiceFacts(BaseModel):
+    """The service commitments replies quote, read from service_rules.yml by the core.
+
+    Callers (the action server, the hub, the console) quote these instead of typing
+    hours, days and limits again, so that a utility changes its commitments in one file.
+    """
+
+    hotline: str
+    repair_arrival_minutes: dict[str, int]  # from report to arrival, by area type: urban, rural, remote
+    repair_restore_hours_after_arrival: dict[str, int]  # urban, rural
+    planned_outage_notice_days: int  # planned outages announced at least this many days ahead
+    temporary_outage_notice_hours: int
+    new_connection_working_days: dict[str, int]  # residential_total, low_voltage_non_residential, high_voltage_*
+    meter_test_result_working_days: int
+    meter_test_fee_yuan: Decimal  # single-phase meter (apply_meter_check's rule)
+    meter_test_fee_refunded_when_out_of_tolerance: bool
+    meter_data_query_answer_working_days: int
+    complaint_first_contact_hours: int
+    complaint_answer_working_days: int
+    reconnection_after_arrears_paid_hours: int  # post-paid; prepaid: TariffFacts.prepaid.reconnect
+    disconnection_after_overdue_days: int  # never earlier, and only after a written reminder
+    disconnection_notice_days_residential: int
+    identity_max_failures: int  # failed checks in one conversation before the lock
+    identity_lock_minutes: int
+    agent_hours: AgentHours
+    work_order_states: list[WorkOrderState]
+
+
+class ResidentialTouFacts(BaseModel):
+    peak_hours: str  # "08:00-22:00"
+    valley_hours: str  # "22:00-08:00"
+    peak_price: Decimal  # tier-1 prices; tier surcharges add on top of both
+    valley_price: Decimal
+
+
+class ResidentialTariffFacts(BaseModel):
+    thresholds_kwh: list[Decimal]  # cumulative kWh per calendar year: [2760, 4800]
+    large_household_thresholds_kwh: list[Decimal]  # with the large-household extra: [3960, 6000]
+    large_household_min_persons: int
+    large_household_extra_kwh_per_year: Decimal
+    base_price: Decimal
+    tier_surcharges: list[Decimal]  # per kWh in tier 1 / 2 / 3
+    tier_prices: list[Decimal]  # base + surcharge: 0.5380 / 0.5880 / 0.8380
+    low_income_free_kwh_per_month: Decimal
+    time_of_use: ResidentialTouFacts
+
+
+class TouScheduleFacts(BaseModel):
+    """Prices per kWh and hours of a time-of-use schedule (commercial, large-industrial energy)."""
+
+    flat_price: Decimal
+    peak_price: Decimal
+    valley_price: Decimal
+    critical_peak_price: Decimal
+    peak_hours: list[str]  # ["08:00-11:00", "17:00-23:00"], local time, [start, end)
+    flat_hours: list[str]
+    valley_hours: list[str]
+    critical_peak_hours: str  # inside peak hours, only in critical_peak_months
+    critical_peak_months: list[int]
+
+
+class LargeIndustrialFacts(BaseModel):
+    demand_charge_per_kw_month: Decimal  # on the month's maximum demand
+    energy: TouScheduleFacts
+    power_factor_standard: Decimal
+
+
+class LatePaymentFacts(BaseModel):
+    bill_issue_day: int  # a month's bill is issued on this day of the next month
+    due_day: int  # and due on this day of that month
+    residential_daily_rate: Decimal
+    non_residential_current_year_daily_rate: Decimal  # days in the year the bill was issued
+    non_residential_previous_years_daily_rate: Decimal  # days in any later year
+    minimum_yuan: Decimal  # a late fee that is due is never less
+
+
+class PrepaidFacts(BaseModel):
+    balance_alerts_yuan: list[Decimal]  # highest first: [30, 10]
+    disconnect: str  # the rule as tariffs.yml words it
+    reconnect: str
+
+
+class TariffFacts(BaseModel):
+    """The tariff figures replies quote, read from tariffs.yml by the core (never typed again)."""
+
+    residential: ResidentialTariffFacts
+    commercial: TouScheduleFacts  # single-part; flat_price is its flat-period price
+    large_industrial: LargeIndustrialFacts
+    late_payment: LatePaymentFacts
+    prepaid: PrepaidFacts
+
+
+# -- calculators: figures for questions that ask for one --------------------------------
+
+
+class LateFeeSegment(BaseModel):
+    """Consecutive overdue days counted at one daily rate."""
+
+    first_day: date
+    last_day: date
+    days: int
+    daily_rate: Decimal
+
+
+class LateFeeQuote(BaseModel):
+    """违约金 of an unpaid amount paid ``days_late`` days after the due date, and how it was reached."""
+
+    customer_class: Literal["residential", "non_residential"]
+    bill_period: str  # YYYY-MM
+    amount: Decimal
+    due_on: date
+    paid_on: date
+    days_late: int  # days counted: the day after the due date up to and including paid_on
+    segments: list[LateFeeSegment]  # the daily rate(s) used
+    rate_total: Decimal  # sum of the daily rates over the days, e.g. 0.003
+    computed: Decimal  # amount × rate_total, rounded, before the minimum
+    minimum_yuan: Decimal
+    minimum_applied: bool
+    fee: Decimal
+
+
+class EnergyCost(BaseModel):
+    """What a residential (居民阶梯) customer pays for one month's kWh, priced by the billing engine."""
+
+    period: str
+    kwh: Decimal
+    prior_kwh_this_year: Decimal
+    year_to_date_kwh: Decimal  # prior + this month
+    large_household: bool
+    low_income: bool
+    time_of_use: bool
+    tier_thresholds_kwh: list[Decimal]
+    tier_kwh: list[Decimal]  # this month's kWh in tier 1 / 2 / 3
+    lines: list[BillLine]
+    total: Decimal
+
+
+class DemandCharge(BaseModel):
+    """基本电费 of a large-industrial customer: max demand × the tariff's charge, rounded as bills are."""
+
+    max_demand_kw: Decimal
+    price_per_kw_month: Decimal
+    amount: Decimal
+
+
 class CoreGateway(Protocol):
     """Everything the bot, the hub and the console may ask of the core.
 
@@ -319,4 +550,54 @@ class CoreGateway(Protocol):
 
     def quote(self, case: dict) -> dict:
         """The billing engine on one case of billing_cases.yml's form."""
+        ...
+
+    # -- business facts and calculators: callers never type a business number ---------
+
+    def service_facts(self) -> ServiceFacts:
+        """Hours, days, limits and fees of service_rules.yml, with ``AGENT_HOURS`` applied."""
+        ...
+
+    def tariff_facts(self) -> TariffFacts:
+        """Thresholds, prices, hours and late-payment rules of tariffs.yml."""
+        ...
+
+    def late_fee(
+        self,
+        amount: Decimal,
+        customer_class: Literal["residential", "non_residential", "commercial", "large_industrial"],
+        days_late: int,
+        bill_period: str | None = None,
+    ) -> LateFeeQuote:
+        """The late fee of ``amount`` paid ``days_late`` days after the due date of ``bill_period``
+        (default: the latest issued month), by the engine's own late-fee rule. Bad input raises
+        :class:`CoreError` (``invalid_number``, ``invalid_amount``, ``amount_out_of_range``,
+        ``days_out_of_range``, ``bad_customer_class``, ``bad_period``; HTTP 422)."""
+        ...
+
+    def energy_cost(
+        self,
+        kwh: Decimal,
+        prior_kwh_this_year: Decimal = Decimal(0),
+        large_household: bool = False,
+        low_income: bool = False,
+        peak_kwh: Decimal | None = None,
+        valley_kwh: Decimal | None = None,
+        period: str | None = None,
+    ) -> EnergyCost:
+        """A residential month of ``kwh`` after ``prior_kwh_this_year`` kWh this calendar year
+        (time of use when ``peak_kwh`` and ``valley_kwh`` are given), as a bill would price it.
+        ``period`` defaults to the current month."""
+        ...
+
+    def demand_charge(self, max_demand_kw: Decimal) -> DemandCharge:
+        """The large-industrial demand charge of one month's maximum demand."""
+        ...
+
+    def is_working_day(self, day: date) -> bool:
+        """Whether ``day`` is a working day (weekends, public holidays and 调休 days applied)."""
+        ...
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The ``days``-th working day after ``start`` (``start`` itself never counts)."""
         ...

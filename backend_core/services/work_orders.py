@@ -97,10 +97,8 @@ def next_ticket_no(session: Session, created_at: datetime) -> str:
 
 
 def _agent_shift_end(ctx: CoreContext, now: datetime) -> datetime:
-    """End of the agents' shift that is on now, or of the next one."""
-    opens, closes = ctx.rules.agent_hours
-    end_today = datetime.combine(now.date(), closes)
-    return end_today if now < end_today else datetime.combine(now.date() + timedelta(days=1), closes)
+    """End of the agents' shift that is on now, or of the next one (AGENT_HOURS applied)."""
+    return ctx.agent_hours.shift_end(now)
 
 
 def _area_type(session: Session, account: models.Account | None, fields: dict[str, str]) -> str | None:

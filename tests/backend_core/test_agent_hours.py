@@ -66,7 +66,7 @@ def test_aware_moments_are_read_in_local_time() -> None:
 
 @pytest.mark.parametrize(
     "value", ["8-20", "08:00", "08:00-20", "24:00-08:00", "08:00-24:01", "08:60-20:00", "25:00-26:00",
-              "08:00-08:00", "00:00-00:00", "08:00~20:00", "０８:00-20:00", "08:00-20:00\n", "always"],
+              "08:00-08:00", "00:00-00:00", "08:00~20:00", "０８:00-20:00", "08:00-20:00;", "always"],
 )
 def test_malformed_values_stop_start_up_with_a_clear_message(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("AGENT_HOURS", value)

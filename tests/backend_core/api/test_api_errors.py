@@ -130,3 +130,64 @@ def test_money_is_a_string_with_two_decimals(client: TestClient) -> None:
     assert summary["arrears_total"] == "0.00"
     arrears = client.get("/api/accounts/3300012349/arrears?as_of=2026-11-25", headers=AUTH).json()
     assert all(len(item["late_fee"].split(".")[1]) == 2 for item in arrears["items"])
+
+
+# -- facts, calculators and the calendar: behind the token, 4xx on any input ------------------
+
+NEW_ROUTES = [
+    "/api/facts/service",
+    "/api/facts/tariffs",
+    "/api/billing/late-fee?amount=200&customer_class=residential&days_late=3",
+    "/api/billing/energy-cost?kwh=420&prior_kwh_this_year=2500",
+    "/api/billing/demand-charge?max_demand_kw=400",
+    "/api/calendar/working-day?day=2026-10-10",
+    "/api/calendar/add-working-days?start=2026-09-30&days=5",
+]
+
+
+@pytest.mark.parametrize("path", NEW_ROUTES)
+def test_facts_calculators_and_calendar_need_the_token(client: TestClient, path: str) -> None:
+    assert error_of(client.get(path), 401) == "unauthorized"
+    assert client.get(path, headers=AUTH).status_code == 200
+    assert path.split("?")[0] in client.get("/openapi.json").json()["paths"]
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("/api/billing/late-fee", "bad_customer_class"),
+        ("/api/billing/late-fee?amount=200&customer_class=residential", "invalid_number"),
+        ("/api/billing/late-fee?amount=200&days_late=3", "bad_customer_class"),
+        ("/api/billing/late-fee?amount=NaN&customer_class=residential&days_late=3", "invalid_number"),
+        ("/api/billing/late-fee?amount=-Infinity&customer_class=residential&days_late=3", "invalid_number"),
+        ("/api/billing/late-fee?amount=1e999999999&customer_class=residential&days_late=3", "amount_out_of_range"),
+        ("/api/billing/late-fee?amount=-0.01&customer_class=residential&days_late=3", "invalid_amount"),
+        ("/api/billing/late-fee?amount=200&customer_class=residential&days_late=-3", "days_out_of_range"),
+        ("/api/billing/late-fee?amount=200&customer_class=residential&days_late=" + "9" * 5000, "days_out_of_range"),
+        ("/api/billing/late-fee?amount=200&customer_class=residential&days_late=3e2", "invalid_number"),
+        ("/api/billing/late-fee?amount=200&customer_class=residential&days_late=3&bill_period=2026-00", "bad_period"),
+        ("/api/billing/energy-cost", "invalid_number"),
+        ("/api/billing/energy-cost?kwh=-5", "negative_kwh"),
+        ("/api/billing/energy-cost?kwh=1e-999999", "invalid_number"),
+        ("/api/billing/energy-cost?kwh=" + "9" * 400, "number_out_of_range"),
+        ("/api/billing/energy-cost?kwh=100&peak_kwh=50", "tou_mismatch"),
+        ("/api/billing/energy-cost?kwh=100&large_household=yes", "invalid_flag"),
+        ("/api/billing/demand-charge?max_demand_kw=abc", "invalid_number"),
+        ("/api/billing/demand-charge?max_demand_kw=sNaN", "invalid_number"),
+        ("/api/calendar/working-day?day=2026-02-30", "bad_date"),
+        ("/api/calendar/working-day", "bad_date"),
+        ("/api/calendar/add-working-days?start=2026-09-30&days=-1", "days_out_of_range"),
+        ("/api/calendar/add-working-days?start=2026-09-30&days=1.5", "invalid_number"),
+        ("/api/calendar/add-working-days?start=1900-01-01&days=1", "date_out_of_range"),
+    ],
+)
+def test_calculators_refuse_bad_input_with_422_never_500(client: TestClient, path: str, code: str) -> None:
+    assert error_of(client.get(path, headers=AUTH), 422) == code
+
+
+def test_calculator_answers_are_json_with_money_as_strings(client: TestClient) -> None:
+    fee = client.get("/api/billing/late-fee?amount=200&customer_class=residential&days_late=3", headers=AUTH).json()
+    assert (fee["fee"], fee["computed"], fee["minimum_applied"], fee["bill_period"]) == ("1.00", "0.60", True, "2026-10")
+    assert client.get("/api/billing/demand-charge?max_demand_kw=400", headers=AUTH).json()["amount"] == "15200.00"
+    later = client.get("/api/calendar/add-working-days?start=2026-09-30&days=5", headers=AUTH).json()
+    assert later == {"start": "2026-09-30", "days": 5, "date": "2026-10-13"}
