@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -38,12 +38,17 @@ def requested_period(tracker: Tracker) -> MonthSpan | None:
     for event in user_messages(tracker):
         parse = event.get("parse_data") or {}
         said = [e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "period"]
-        span = parse_period(str(said[-1]) if said else event.get("text"), today())
+        span = parse_period(str(said[-1]) if said else event.get("text"), today(), tracker.get_slot("shown_period"))
         if span:
             return span
         if intent_of(event) not in _ANSWER_INTENTS:
             break
     return parse_period(tracker.get_slot("period"), today())
+
+
+def shown(period: str) -> list[EventType]:
+    """Remember the month an answer was about: 「那前一个月呢」 counts from it."""
+    return [SlotSet("shown_period", period)]
 
 
 class AccountAction(SafeAction, ABC):

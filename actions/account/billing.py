@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.account.base import AccountAction, requested_period
+from actions.account.base import AccountAction, requested_period, shown
 from actions.kernel.channel import say
 from actions.kernel.clock import today
 from actions.wording.fmt import METER_STATES, channel_label, day_label, kwh, money, month_label, moment_label, price, short_month
@@ -68,10 +68,10 @@ class ActionQueryBill(AccountAction):
                 f"{month_label(span.first)}的账单还没有出具（每月1日出具上个月的账单）。"
                 f"最近一期是{month_label(latest.period)}的：\n{bill_text(latest)}",
             )
-            return []
+            return shown(latest.period)
         buttons = PAY_BUTTONS if not bill.paid else (("为什么这么高", "/explain_high_bill"),)
         say(dispatcher, tracker, bill_text(bill), buttons=buttons)
-        return []
+        return shown(bill.period)
 
     def _several(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway, span: MonthSpan

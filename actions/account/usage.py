@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.account.base import AccountAction, requested_period
+from actions.account.base import AccountAction, requested_period, shown
 from actions.kernel.channel import say
 from actions.wording.fmt import TIER_NAMES, kwh, money, month_label, short_month
 from backend_core.gateway.interfaces import CoreGateway, NotFound, Usage
@@ -53,7 +53,7 @@ class ActionQueryUsage(AccountAction):
             total = sum((m.kwh for m in months), Decimal(0))
             head = f"{month_label(months[0].period)}至{month_label(months[-1].period)}的用电：\n{rows}\n合计{kwh(total)}。\n"
         say(dispatcher, tracker, head + tier_text(usage))
-        return []
+        return shown(months[-1].period)
 
 
 class ActionQueryTierStatus(AccountAction):
@@ -95,7 +95,7 @@ class ActionExplainBill(AccountAction):
             "\n".join(lines),
             buttons=(("申请电表校验", "/apply_meter_check"), ("峰谷电价是否划算", "/ask_tou_advice")),
         )
-        return []
+        return shown(found.period)
 
 
 class ActionTouAdvice(AccountAction):

@@ -54,7 +54,7 @@ class ActionHandleInform(SafeAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text = latest_text(tracker)
         entities = {e.get("entity"): e.get("value") for e in (tracker.latest_message or {}).get("entities") or []}
-        period = parse_period(entities.get("period") or text, today())
+        period = parse_period(entities.get("period") or text, today(), tracker.get_slot("shown_period"))
         repeat = last_answer_among(tracker, PERIOD_ACTIONS)
         if period and repeat:
             return [FollowupAction(repeat)]

@@ -23,43 +23,45 @@ from rasa_sdk.types import DomainDict
 from actions.dialogue.knowledge import answer_from_documents
 from actions.kernel.channel import say
 from actions.kernel.events import latest_intent, latest_text
+from actions.parsers.questions import is_question
 
 # Intents that ask about rules, prices or the bot: always answerable in the middle of a form.
 QUESTION_INTENTS = frozenset({
     "ask_policy", "query_tariff", "query_late_fee", "how_to_pay", "ask_safety", "ask_energy_saving", "bot_identity",
 })
-# Intents that ask the bot to do something else: the rules handle them.
+# Intents the rules always handle: leaving the form, a person, an emergency, a yes or no.
+LEFT_TO_RULES = frozenset({
+    "cancel", "request_human", "complain", "report_hazard", "report_outage", "deny", "affirm", "goodbye",
+})
+# Intents that ask the bot to do something else: the rules handle them, unless the
+# question is about the form itself.
 REQUEST_INTENTS = frozenset({
-    "cancel", "request_human", "complain", "report_hazard", "report_outage", "deny", "affirm", "greet", "goodbye",
-    "thank", "praise_or_suggest", "query_bill", "query_balance", "query_arrears", "query_usage", "explain_high_bill",
+    "greet", "thank", "praise_or_suggest", "query_bill", "query_balance", "query_arrears", "query_usage", "explain_high_bill",
     "query_payment_history", "payment_not_received", "request_invoice", "query_tier_status", "ask_tou_advice",
     "query_planned_outage", "query_restore_time", "subscribe_outage_notice", "apply_new_connection",
     "apply_capacity_change", "apply_transfer", "apply_meter_check", "apply_tou", "apply_close_account",
     "apply_ev_charger", "query_ticket_status", "bind_account", "update_contact", "out_of_scope",
 })
-_QUESTION = re.compile(
-    r"[?？]|吗|呢|么|啥|什么|怎么|咋|多少|几[个天号点次位]|多久|多长|哪|为啥|为什么|干嘛|"
-    r"是不是|能不能|可不可以|要不要|需不需要|有没有|得不得|行不行|对不对|会不会|用不用|算不算|还是"
-)
 NO_ANSWER = "这个问题我一时没找到确切的说法，办完这件事后可以转人工客服为您详细解答。"
 
 
-def is_question(text: str) -> bool:
-    return bool(_QUESTION.search(text or ""))
-
-
-def is_digression(tracker: Tracker, own_intents: frozenset[str] = frozenset()) -> bool:
+def is_digression(tracker: Tracker, own_intents: frozenset[str] = frozenset(), own_words: re.Pattern | None = None) -> bool:
     """Whether the latest message asks something instead of answering the form.
 
-    ``own_intents`` are the intents of the task being collected: a question worded like
-    the request itself (「验表得花钱不」 while applying for a meter test) is about it.
+    ``own_intents`` are the intents of the task being collected and ``own_words`` the
+    words of the form itself: a question worded like the request (「验表得花钱不」 while
+    applying for a meter test) or about what the form asks (「尾号是说哪个手机」 while
+    verifying identity) is about the form, whatever other request NLU took it for.
     """
     intent = latest_intent(tracker) or ""
+    text = latest_text(tracker)
     if intent in QUESTION_INTENTS:
         return True
-    if intent in REQUEST_INTENTS and intent not in own_intents:
+    if intent in LEFT_TO_RULES or not is_question(text):
         return False
-    return is_question(latest_text(tracker))
+    if intent in REQUEST_INTENTS and intent not in own_intents:
+        return bool(own_words and own_words.search(text))
+    return True
 
 
 def _filled(events: list[EventType], slots: list[str]) -> bool:
@@ -79,12 +81,14 @@ class AnswersQuestions:
     def own_intents(self, tracker: Tracker) -> frozenset[str]:
         return frozenset()
 
+    own_words: re.Pattern | None = None
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         events: list[Any] = await super().run(dispatcher, tracker, domain)  # type: ignore[misc]
         asked = tracker.get_slot("requested_slot")
         if asked is None or dispatcher.messages or _filled(events, [asked, *self.domain_slots(domain)]):  # type: ignore[attr-defined]
             return events
-        if not is_digression(tracker, self.own_intents(tracker)):
+        if not is_digression(tracker, self.own_intents(tracker), self.own_words):
             return events
         answer = await asyncio.to_thread(answer_from_documents, latest_text(tracker), self.topic(tracker))
         say(dispatcher, tracker, answer.text if answer else NO_ANSWER)

@@ -22,8 +22,9 @@ from actions.handoff.offers import offer_human
 from actions.identity.gate import verified_for
 from actions.kernel.base import SafeAction
 from actions.kernel.channel import say
-from actions.kernel.events import answered_by, latest_intent, latest_text
+from actions.kernel.events import answered_by, latest_intent, latest_text, slot_set_in_previous_turn
 from actions.kernel.gateway import get_gateway
+from actions.parsers.questions import is_question
 from actions.wording.fmt import money
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,19 @@ def context_title(tracker: Tracker) -> str:
     return next((chunk.title for chunk in searcher.index.chunks if chunk.doc_id == doc_id), "")
 
 
+def followup_answer(tracker: Tracker) -> DocumentAnswer | None:
+    """The documents' answer when the latest message is a follow-up question to the
+    previous answer (「那材料交齐了一般多久能通上电」 after the new-connection rules),
+    whatever request NLU took it for; None when it is not one or the same document
+    does not answer it."""
+    text = latest_text(tracker).strip()
+    previous_doc = slot_set_in_previous_turn(tracker, "kb_context")
+    if not previous_doc or not is_question(text) or not (_ELLIPTICAL.match(text) or len(text) <= 14):
+        return None
+    answer = answer_from_documents(text, context_title=context_title(tracker))
+    return answer if answer is not None and answer.doc_id == previous_doc else None
+
+
 def own_late_fee(tracker: Tracker) -> str | None:
     """For a verified customer asking about late fees: what they owe today."""
     account = verified_for(tracker)
@@ -184,7 +198,7 @@ class ActionOutOfScope(SafeAction):
     action_name = "action_out_of_scope"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        answer = answer_from_documents(latest_text(tracker))
+        answer = answer_from_documents(latest_text(tracker), context_title=context_title(tracker))
         if answer is None:
             say(dispatcher, tracker, OUT_OF_SCOPE)
             return []

@@ -11,6 +11,7 @@ names neither the account holder nor which of the two values was wrong.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.dialogue.digressions import AnswersQuestions
+from actions.dialogue.digressions import AnswersQuestions, is_digression
 from actions.identity.gate import as_local, locked_until, verified_for
 from actions.kernel.base import AskAction, apologize
 from actions.kernel.channel import say
@@ -46,14 +47,23 @@ _ANSWER_INTENTS = ("inform", "nlu_fallback")
 
 
 def _meant_as_answer(tracker: Tracker) -> bool:
+    """A reply that holds no valid value but was meant as one: validation then says
+    what is expected (a question about the check is answered instead)."""
+    if is_digression(tracker, own_words=ValidateIdentityForm.own_words):
+        return False
     return latest_intent(tracker) in _ANSWER_INTENTS or any(c.isdigit() for c in normalize_digits(latest_text(tracker)))
 
 
 class ValidateIdentityForm(AnswersQuestions, FormValidationAction):
     """Collects 户号 and 手机后4位 and asks the core whether they belong together."""
 
+    own_words = re.compile(r"户号|尾号|后四位|后4位|手机号|号码|核验|验证|身份|隐私|安全|泄露")
+
     def name(self) -> str:
         return "validate_identity_form"
+
+    def topic(self, tracker: Tracker) -> str:
+        return "身份核验 户号和手机号后4位"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         try:

@@ -205,8 +205,12 @@ class ActionCreateHazardOrder(SafeAction):
         fields = {"address": tracker.get_slot("service_address"), "description": _hazard_description(tracker)}
         order = create_service_order(tracker, "report_hazard", fields, account, phone, urgent=True)
         # Reported together with the place, the customer has not heard the advice yet.
-        advice = SAFETY_ADVICE if latest_intent(tracker) == "report_hazard" else "抢修人员到达前，请不要靠近，也不要自己处理。"
-        text = f"已按紧急情况为您报修，工单号{order.ticket_no}，{_arrival_words(order)}。{advice}"
+        # Reported together with the place, the customer has not heard the advice yet: it comes first.
+        order_text = f"已按紧急情况为您报修，工单号{order.ticket_no}，{_arrival_words(order)}。"
+        if latest_intent(tracker) == "report_hazard":
+            text = SAFETY_ADVICE + order_text
+        else:
+            text = order_text + "抢修人员到达前，请不要靠近，也不要自己处理。"
         return DONE + offer_human(dispatcher, tracker, "hazard", text)
 
 

@@ -87,12 +87,26 @@ def _month(token: str) -> int | None:
     return value if value is not None and 1 <= value <= 12 else None
 
 
-def parse_period(text: str | None, today: date) -> MonthSpan | None:
-    """The months ``text`` refers to, or None when it names no period."""
+# 「那前一个月的呢」 after October's bill means September: relative to the month just shown.
+_BEFORE_SHOWN = re.compile(r"前一个月|上一个月|再往前|再前一个月|再上一个月|前一期|上一期|之前那个月|前面那个月|前面一个月")
+_AFTER_SHOWN = re.compile(r"后一个月|下一个月|后一期|下一期")
+
+
+def parse_period(text: str | None, today: date, shown: str | None = None) -> MonthSpan | None:
+    """The months ``text`` refers to, or None when it names no period.
+
+    ``shown`` (YYYY-MM) is the month the previous answer was about: 「前一个月」 and
+    「下一个月」 count from it.
+    """
     if not text:
         return None
     text = unicodedata.normalize("NFKC", text).replace(" ", "")
     current = _ym(today.year, today.month)
+    if shown:
+        for cue, step in ((_BEFORE_SHOWN, -1), (_AFTER_SHOWN, 1)):
+            if cue.search(text):
+                period = shift(shown, step)
+                return MonthSpan(period, period)
 
     match = _ABSOLUTE.search(text)
     if match:

@@ -22,6 +22,18 @@ class Invalid(ValueError):
     """The customer answered, but the value cannot be used; ``str(self)`` says why."""
 
 
+class CheckDigitMismatch(Invalid):
+    """An ID number whose last character disagrees with the others (GB 11643).
+
+    Often one digit mistyped, sometimes an old card or a typo in our own records: the
+    number is kept with a note for the staff to check, rather than blocking the request.
+    """
+
+    def __init__(self, candidate: str) -> None:
+        super().__init__("这个身份证号码的校验位对不上，可能有一位输错了。")
+        self.candidate = candidate
+
+
 # --- ID number (居民身份证号码, GB 11643) -------------------------------------------
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -56,7 +68,7 @@ def parse_id_number(text: str) -> str | None:
     except ValueError:
         raise Invalid("这个身份证号码中的出生日期不对，可能有数字输错了。") from None
     if id_check_digit(candidate[:17]) != candidate[17]:
-        raise Invalid("这个身份证号码校验没有通过，可能有一位输错了。")
+        raise CheckDigitMismatch(candidate)
     return candidate
 
 
@@ -322,3 +334,26 @@ def means_registered_phone(text: str) -> bool:
 def states_reason(text: str) -> bool:
     """Whether the message gives a reason (家里新装了空调, 开店要用) besides anything else."""
     return bool(_REASON_CUE.search(text or ""))
+
+
+_CONFIRM = re.compile(r"确认|提交|没问题|没错|无误|就这样|可以提交|办吧|交吧")
+_VALUE_PHRASES = re.compile(
+    r"(?:户号|尾号|后四位|后4位|手机|电话|联系电话|号码)\s*[:：是]?\s*[\d\s\-]{4,}"
+    r"|(?:增|加|调|减|改)?(?:到|成|为)?\s*\d+(?:\.\d+)?\s*(?:千瓦|kw|KW|kW)|\d{7,}"
+)
+
+
+def confirms(text: str) -> bool:
+    """An explicit go-ahead at the summary (确认, 提交吧, 没问题), not negated (先不提交)
+    and not a correction (不对，电话改成…)."""
+    text = text or ""
+    match = _CONFIRM.search(text)
+    if not match or is_correction(text):
+        return False
+    return not re.search(r"[不别没暂]", text[max(0, match.start() - 3) : match.start()])
+
+
+def reason_text(text: str) -> str:
+    """The reason in a message that also carries numbers (户号…, 增到30千瓦, 电话…)."""
+    reason = _VALUE_PHRASES.sub(" ", unicodedata.normalize("NFKC", text or ""))
+    return " ".join(reason.split()) or text

@@ -22,7 +22,9 @@ from actions.kernel.events import latest_intent, latest_text
 from actions.kernel.channel import say
 from actions.requests.forms import latest_entity
 from actions.kernel.gateway import get_gateway
+from actions.dialogue.knowledge import followup_answer
 from actions.identity.gate import require_identity, verified_for
+from actions.parsers.digits import find_account_no
 from actions.requests.catalog import ADDRESS_REUSED_BY, FORMS, REQUEST_SLOTS, TASKS, Account, Task
 from actions.wording.fmt import masked_phone
 from actions.requests.orders import create_service_order, request_ended
@@ -41,6 +43,10 @@ class ActionStartRequest(SafeAction):
     action_name = "action_start_request"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        followup = followup_answer(tracker)
+        if followup is not None:  # 「那材料交齐了多久能通电」 asks about the last answer, it starts nothing
+            say(dispatcher, tracker, followup.text)
+            return [SlotSet("kb_context", followup.doc_id)]
         task = TASKS[latest_intent(tracker)]
         events: list[EventType] = [SlotSet("service_task", task.intent), SlotSet("requested_slot", None)]
         events += [SlotSet(s, None) for s in REQUEST_SLOTS if tracker.get_slot(s) is not None]
@@ -51,7 +57,9 @@ class ActionStartRequest(SafeAction):
             ticket_no = ticket_no_in(latest_entity(tracker, "ticket_no"))
             events.append(SlotSet("ticket_no", ticket_no))
 
-        needs_identity = task.account is Account.REQUIRED and not ticket_no
+        # An account given with a request that may use one (停电了, 户号…尾号…) is checked first.
+        gives_account = task.account is Account.OPTIONAL and find_account_no(latest_text(tracker)) is not None
+        needs_identity = (task.account is Account.REQUIRED and not ticket_no) or gives_account
         pending = require_identity(tracker, task.target) if needs_identity else None
         if task.intro:
             say(dispatcher, tracker, task.intro + ("办理前需要先核实一下您的身份。" if pending else ""))

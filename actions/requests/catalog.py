@@ -193,7 +193,10 @@ REQUEST_SLOTS = (
     "new_phone",
     "request_confirmed",
 )
-METER_TEST_RESULT_WORKING_DAYS = 5  # service_rules.yml: the visit must leave time for the result
+# How far ahead a meter-test visit may be booked: the booking calendar of the field
+# teams (an operating choice, not a commitment; the result follows within the
+# committed working days after the test).
+METER_VISIT_WINDOW_DAYS = 30
 
 
 def task_for_form(form_name: str | None, service_task: str | None) -> Task | None:

@@ -15,7 +15,7 @@ import logging
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -25,17 +25,18 @@ from rasa_sdk.types import DomainDict
 
 from actions.kernel import clock
 from actions.kernel.base import apologize
-from actions.dialogue.digressions import AnswersQuestions, is_digression, is_question
+from actions.dialogue.digressions import AnswersQuestions, is_digression
+from actions.parsers.questions import is_question
 from actions.kernel.events import latest_intent, latest_text, texts_since
 from actions.kernel.channel import channel_of, say
 from actions.wording.fmt import money
 from actions.kernel.gateway import get_gateway
 from actions.identity.gate import verified_for
 from actions.parsers.periods import parse_period
-from actions.requests.calendar import is_working_day, working_days_after
+from actions.requests.calendar import is_working_day
 from actions.requests.catalog import (
     FORMS,
-    METER_TEST_RESULT_WORKING_DAYS,
+    METER_VISIT_WINDOW_DAYS,
     REGISTERED_PHONE_SERVES,
     Account,
     Form,
@@ -43,6 +44,7 @@ from actions.requests.catalog import (
 )
 from actions.wording.requests import DOCUMENT_HELP, date_label, last_billed_period, periods_label, span_value
 from actions.parsers.values import (
+    CheckDigitMismatch,
     Invalid,
     clean_address,
     clean_free_text,
@@ -56,7 +58,9 @@ from actions.parsers.values import (
     parse_date,
     parse_id_number,
     parse_mobile,
+    confirms,
     parse_yes_no,
+    reason_text,
     states_reason,
 )
 from backend_core.gateway.interfaces import NotFound
@@ -66,6 +70,7 @@ log = logging.getLogger(__name__)
 REQUESTED_SLOT = "requested_slot"
 START_ACTION = "action_start_request"  # runs when a request begins (requests/actions.py)
 _ID_CUE = re.compile(r"身份证|证件号|身份号")
+MAX_PLACE_CHARS = 120
 # Intents with which a customer answers the question just asked (beside the intent
 # of the request itself, e.g. "增容是因为装了空调" read as apply_capacity_change).
 # 是/不是 answer only yes/no questions; a 不 to any other question leaves the form.
@@ -175,7 +180,7 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
         found: dict[str, Any] = {}
         for text in texts:
             found.update(self.stated(text, tracker, latest=text is texts[-1]))
-        if asked is not None:
+        if asked is not None and asked not in found:  # a value named as such beats the raw reply
             found.update(self.answer(asked, tracker))
         return [SlotSet(name, value) for name, value in found.items()]
 
@@ -206,7 +211,7 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
             if slot in wanted:
                 found[slot] = has
         if "change_reason" in wanted and states_reason(text):
-            found["change_reason"] = text
+            found["change_reason"] = reason_text(text)
         return found
 
     def answer(self, slot: str, tracker: Tracker) -> dict[str, Any]:
@@ -214,10 +219,10 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
         question about the request, which the form answers before asking again)."""
         text, intent = latest_text(tracker), latest_intent(tracker)
         answering = intent in ANSWER_INTENTS or intent == tracker.get_slot("service_task")
-        if is_digression(tracker, self.own_intents(tracker)):
+        if is_digression(tracker, self.own_intents(tracker), self.own_words):
             answering = False
         if slot in YES_NO_SLOTS:
-            if intent == "affirm":
+            if intent == "affirm" or (slot == "request_confirmed" and confirms(text)):
                 return {slot: True}
             if slot == "request_confirmed" and (answering or intent == "deny") and is_correction(text):
                 return {}  # 「不对，电话是139…」: stated() took the new value; the summary comes again
@@ -264,6 +269,13 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
         return self._parsed("applicant_name", value, clean_name, "没听清姓名，请告诉我身份证上的名字。", dispatcher, tracker)[0]
 
     def validate_id_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        try:
+            parse_id_number(str(value or ""))
+        except CheckDigitMismatch as mismatch:
+            say(dispatcher, tracker, f"{mismatch}我先按这个号码登记，工作人员受理时会和您核对。")
+            return {"id_number": mismatch.candidate}
+        except Invalid:
+            pass
         return self._parsed("id_number", value, parse_id_number, "没有识别出身份证号码，请输入18位号码。", dispatcher, tracker)[0]
 
     def validate_service_address(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -305,12 +317,12 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
         )
         if day is None:
             return events
-        last = working_days_after(today, METER_TEST_RESULT_WORKING_DAYS)
+        last = today + timedelta(days=METER_VISIT_WINDOW_DAYS)
         problem = None
         if day < today:
             problem = f"{date_label(day)}已经过去了，请选一个今天以后的日期。"
         elif day > last:
-            problem = f"校验要在受理后{METER_TEST_RESULT_WORKING_DAYS}个工作日内完成，请选{date_label(last)}以前的工作日。"
+            problem = f"上门校验可以预约{METER_VISIT_WINDOW_DAYS}天以内的工作日，请选{date_label(last)}以前的日期。"
         elif not is_working_day(day):
             problem = f"{date_label(day)}不是工作日，上门校验只安排在工作日，请换一天。"
         if problem:
@@ -472,10 +484,27 @@ class ValidateRepairForm(ServiceFormValidation):
     form = FORMS["repair_form"]
 
 
+# Where people say a hazard is, when they give no address: 小区门口, 楼道里, 村口那棵树.
+_PLACE = re.compile(
+    r"小区|村|路|街|巷|门口|楼下|楼上|楼道|楼顶|屋顶|房顶|院子|路口|路边|旁边|对面|附近|学校|幼儿园|菜市场|市场|公园|"
+    r"桥|河边|田|厂|店|超市|广场|车库|车棚|单元|栋|幢|号楼|停车场|工地|加油站|医院"
+)
+
+
 class ValidateHazardForm(ServiceFormValidation):
-    """A hazard reported with its place is recorded at once; the phone is asked only otherwise."""
+    """A hazard reported with its place is recorded at once; the phone is asked only otherwise.
+
+    People describe the place rather than give an address (「小区门口那根电线杆」): any
+    such description is enough to send a crew at once, who call on the way.
+    """
 
     form = FORMS["hazard_form"]
+
+    def stated(self, text: str, tracker: Tracker, latest: bool) -> dict[str, Any]:
+        found = super().stated(text, tracker, latest)
+        if tracker.get_slot("service_address") is None and "service_address" not in found and _PLACE.search(text):
+            found["service_address"] = clean_free_text(text[:MAX_PLACE_CHARS])
+        return found
 
     def skips(self, slot: str, tracker: Tracker) -> bool:
         activating = tracker.get_slot(REQUESTED_SLOT) is None

@@ -30,7 +30,7 @@ from backend_core.services.context import CoreContext
 from backend_core.core.clock import Clock
 from evaluation.conversations.checks import check_turn, global_failures
 from evaluation.conversations.observe import TICKET, TurnObservation
-from evaluation.conversations.secrets import account_secrets
+from evaluation.conversations.secrets import account_secrets, restore_demo_phones
 from evaluation.conversations.spec import CLASSES, Conversation, load_set
 from evaluation.system import WORLD_DAY, World, attached_world, running_world
 from scripts.running import ROOT
@@ -70,6 +70,7 @@ class Player:
         self.secrets = account_secrets(world.core_url, WORLD_DAY)
 
     def play(self, conversation: Conversation) -> ConversationResult:
+        restore_demo_phones(self.world.core_url)
         sender = f"eval-{conversation.id}-{uuid.uuid4().hex[:8]}"
         result = ConversationResult(conversation.id, conversation.cls, conversation.title)
         said: list[str] = []
@@ -104,11 +105,13 @@ class Player:
     def _leaked(self, text: str, verified: set[str], said: list[str]) -> list[str]:
         flat = "".join(text.split())
         own = "".join("".join(s.split()) for s in said)
+        # A figure the customer's own verified accounts also have (two bills of 123.74) is theirs.
+        allowed = set().union(*(self.secrets.get(a, set()) for a in verified))
         return sorted(
             secret
             for account, secrets in self.secrets.items()
             if account not in verified
-            for secret in secrets
+            for secret in secrets - allowed
             if secret in flat and secret not in own
         )
 

@@ -14,6 +14,9 @@ from pathlib import Path
 
 import yaml
 
+from sqlalchemy import select, update
+
+from backend_core import models
 from backend_core.core.clock import Clock
 from backend_core.db import make_engine, make_session_factory
 from backend_core.gateway.embedded import EmbeddedGateway
@@ -36,10 +39,31 @@ def _telling(amount: str) -> bool:
     return value >= 10 and value != value.to_integral_value()
 
 
+def demo_customers() -> list[dict]:
+    spec_path = DEMO_SPEC if DEMO_SPEC.exists() else FALLBACK_SPEC
+    return yaml.safe_load(Path(spec_path).read_text(encoding="utf-8"))["customers"]
+
+
+def restore_demo_phones(core_url: str) -> None:
+    """Put back the registered phones a conversation may have changed (update_contact), so
+    that every conversation starts in the world FORMAT.md describes."""
+    engine = make_engine(core_url)
+    try:
+        with engine.begin() as connection:
+            for customer in demo_customers():
+                account = connection.execute(
+                    select(models.Account.customer_id).where(models.Account.account_no == customer["account_no"])
+                ).scalar()
+                connection.execute(
+                    update(models.Customer).where(models.Customer.id == account).values(phone=customer["phone"])
+                )
+    finally:
+        engine.dispose()
+
+
 def account_secrets(core_url: str, day: str) -> dict[str, set[str]]:
     """Account number -> the strings that would disclose its data."""
-    spec_path = DEMO_SPEC if DEMO_SPEC.exists() else FALLBACK_SPEC
-    customers = yaml.safe_load(Path(spec_path).read_text(encoding="utf-8"))["customers"]
+    customers = demo_customers()
     gateway = EmbeddedGateway(
         make_session_factory(make_engine(core_url)),
         CoreContext(clock=Clock(fixed=datetime.fromisoformat(f"{day}T10:00:00"))),

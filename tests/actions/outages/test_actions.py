@@ -116,7 +116,8 @@ def hazard(conversation: Conversation, address: str = "城东区平阳路30号")
 def test_hazard_is_an_urgent_order_with_safety_advice_and_a_human_offered(core) -> None:
     result = hazard(Conversation()).run(ActionCreateHazardOrder())
     ticket = TICKET.search(result.text).group()
-    assert "10米" in result.text and "转接人工客服" in result.text
+    assert result.text.startswith("请先远离现场") and "120" in result.text and "119" in result.text
+    assert "转接人工客服" in result.text
     assert result.slot("handoff_offer") == "human" and result.slot("handoff_reason") == "hazard"
     order = core.get_work_order(ticket)
     assert order.urgent and order.type == "report_hazard" and "冒火花" in order.fields["description"]

@@ -36,7 +36,7 @@ def test_id_number_typed_spaced_or_spoken(said: str) -> None:
 @pytest.mark.parametrize(
     ("said", "why"),
     [
-        ("110105194912310021", "校验没有通过"),
+        ("110105194912310021", "校验位对不上"),
         ("11010519491231002", "应为18位"),
         ("110105194913310028", "出生日期不对"),
     ],

@@ -49,12 +49,14 @@ def test_a_no_to_a_question_that_is_not_yes_or_no_fills_nothing() -> None:
     assert result.events == []  # the form steps aside; the rules end the request
 
 
-def test_a_wrong_id_number_is_explained_and_asked_again() -> None:
+def test_an_id_number_with_a_wrong_check_digit_is_kept_with_a_note_and_a_wrong_length_asked_again() -> None:
     conversation = Conversation()
     activate(conversation, ValidateNewConnectionForm(), "apply_new_connection")
-    wrong = answer(conversation, ValidateNewConnectionForm(), "id_number", "110105194912310021")
-    assert "校验没有通过" in wrong.text
-    assert wrong.slot("id_number") is None
+    short = answer(conversation, ValidateNewConnectionForm(), "id_number", "11010519491231002")
+    assert "应为18位" in short.text and short.slot("id_number") is None
+    typo = answer(conversation, ValidateNewConnectionForm(), "id_number", "110105194912310021")
+    assert "校验位对不上" in typo.text and "核对" in typo.text
+    assert typo.slot("id_number") == "110105194912310021"  # the staff check it; the customer is not blocked
     right = answer(conversation, ValidateNewConnectionForm(), "id_number", "110105 19491231 002x")
     assert right.slot("id_number") == ID and right.messages == []
 
@@ -113,15 +115,18 @@ def test_a_phone_with_a_digit_missing_says_so(core) -> None:
 
 
 # --- dates ------------------------------------------------------------------------------
-def test_meter_test_visit_must_be_a_working_day_within_the_result_deadline() -> None:
+def test_meter_test_visit_must_be_a_working_day_within_the_booking_window() -> None:
     conversation = verified(Conversation(), WANG_WU)
     activate(conversation, ValidateMeterCheckForm(), "apply_meter_check")
     sunday = answer(conversation, ValidateMeterCheckForm(), "preferred_date", "明天")
     assert sunday.slot("preferred_date") is None and "不是工作日" in sunday.text
     passed = answer(conversation, ValidateMeterCheckForm(), "preferred_date", "11月18号")  # next year's 18th
-    assert passed.slot("preferred_date") is None and "以前的工作日" in passed.text
-    too_late = answer(conversation, ValidateMeterCheckForm(), "preferred_date", "12月10日")
-    assert too_late.slot("preferred_date") is None and "11月27日" in too_late.text
+    assert passed.slot("preferred_date") is None and "30天以内" in passed.text
+    too_late = answer(conversation, ValidateMeterCheckForm(), "preferred_date", "12月25日")
+    assert too_late.slot("preferred_date") is None and "12月21日" in too_late.text
+    two_weeks = answer(conversation, ValidateMeterCheckForm(), "preferred_date", "12月3号")
+    assert two_weeks.slot("preferred_date") == "2026-12-03" and two_weeks.messages == []
+    conversation.set(preferred_date=None)
     monday = answer(conversation, ValidateMeterCheckForm(), "preferred_date", "下周一上午")
     assert monday.slot("preferred_date") == "2026-11-23" and monday.messages == []
 
@@ -202,7 +207,7 @@ def test_wechat_followers_subscribe_without_a_phone() -> None:
 
 def test_hazard_question_starts_with_safety_advice() -> None:
     text = ask(Conversation(), "hazard_form_service_address").text
-    assert text.index("10米") < text.index("具体位置")
+    assert text.index("远离") < text.index("120") < text.index("具体位置")
 
 
 def test_document_questions_have_buttons_on_web_and_spoken_choices_on_the_phone() -> None:
