@@ -13,8 +13,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account.base import AccountAction, requested_period, shown
 from actions.kernel.channel import say
+from actions.kernel.facts import service_facts, tariff_facts
 from actions.kernel.clock import today
-from actions.wording.fmt import METER_STATES, channel_label, day_label, kwh, money, month_label, moment_label, price, short_month
+from actions.wording.fmt import METER_STATES, channel_label, day_label, kwh, money, month_label, moment_label, price, short_month, yuan
 from actions.handoff.offers import offer_human
 from actions.parsers.periods import MonthSpan
 from backend_core.gateway.interfaces import Bill, BillLine, CoreGateway, NotFound
@@ -108,19 +109,21 @@ class ActionQueryBalance(AccountAction):
             say(dispatcher, tracker, f"您的户号是先用电、后交费的用户，没有预存余额；{owed}", buttons=PAY_BUTTONS)
             return []
         status = gateway.get_prepaid_status(account_no)
+        prepaid = tariff_facts().prepaid
+        high, low = (yuan(a) for a in prepaid.balance_alerts_yuan[:2])
         parts = [f"您的费控账户当前余额{money(status.balance)}。"]
         if status.alert_level == "below_30":
-            parts.append("余额已低于30元提醒线，建议及时充值。")
+            parts.append(f"余额已低于{high}提醒线，建议及时充值。")
         elif status.alert_level == "below_10":
-            parts.append("余额已低于10元，请尽快充值，以免余额用完后停电。")
+            parts.append(f"余额已低于{low}，请尽快充值，以免余额用完后停电。")
         elif status.alert_level == "negative":
             parts.append(f"账户已欠费{money(-status.balance)}。")
             if status.disconnect_at:
                 parts.append(f"如未充值，将于{moment_label(status.disconnect_at)}停电。")
         if status.meter_state == "disconnected_negative_balance":
-            parts.append("目前已因余额不足停电，充值使余额回到0元以上后，一般1小时内自动恢复供电。")
+            parts.append(f"很抱歉，目前已因余额不足停电。充值使余额回到0元以上后，{prepaid.reconnect_within_hours}小时内自动恢复供电。")
         elif status.estimated_days_left is not None and status.balance > 0:
-            parts.append(f"按最近30天的平均用电，大约还能用{status.estimated_days_left}天。")
+            parts.append(f"按最近的平均用电，大约还能用{status.estimated_days_left}天。")
         say(dispatcher, tracker, "".join(parts), buttons=(("缴费方式", "/how_to_pay"),))
         return []
 
@@ -143,8 +146,9 @@ class ActionQueryArrears(AccountAction):
             + f"\n合计应缴{money(arrears.total)}（电费{money(arrears.principal)}，违约金{money(arrears.late_fee)}）。"
             "违约金从缴费截止日的次日起按日计算，缴清后不再增加。"
         )
-        if any(item.days_overdue > 30 for item in arrears.items):
-            text += "逾期超过30天的欠费，经书面催缴后可能会依规停电，请尽早缴纳。"
+        limit = service_facts().disconnection_after_overdue_days
+        if any(item.days_overdue > limit for item in arrears.items):
+            text += f"逾期超过{limit}天的欠费，经书面催缴后可能会依规停电，请尽早缴纳。"
         say(dispatcher, tracker, text, buttons=(("缴费方式", "/how_to_pay"),))
         return []
 

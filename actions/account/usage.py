@@ -10,11 +10,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account.base import AccountAction, requested_period, shown
 from actions.kernel.channel import say
-from actions.wording.fmt import TIER_NAMES, kwh, money, month_label, short_month
-from backend_core.gateway.interfaces import CoreGateway, NotFound, Usage
+from actions.kernel.facts import tariff_facts
+from actions.wording.fmt import TIER_NAMES, kwh, money, month_label, price, short_month
+from backend_core.gateway.interfaces import CoreGateway, NotFound, TariffFacts, Usage
 
-# tariffs.yml residential_tiered.tier_surcharge
-TIER_PRICES = "第一档每度0.538元，第二档每度加0.05元，第三档每度加0.30元"
+
+
+def tier_prices_words(facts: TariffFacts) -> str:
+    """第一档每度0.538元，第二档0.588元，第三档0.838元."""
+    return "，".join(f"{TIER_NAMES[i + 1]}每度{price(p).removesuffix('元/度')}元" for i, p in enumerate(facts.residential.tier_prices))
 
 
 def tier_text(usage: Usage) -> str:
@@ -65,7 +69,7 @@ class ActionQueryTierStatus(AccountAction):
         if not text:
             say(dispatcher, tracker, "您的户号执行的不是居民阶梯电价，没有阶梯档位。")
             return []
-        say(dispatcher, tracker, f"{text}阶梯按自然年累计，每年1月1日重新计算；{TIER_PRICES}。")
+        say(dispatcher, tracker, f"{text}阶梯按自然年累计，每年1月1日重新计算；{tier_prices_words(tariff_facts())}。")
         return []
 
 
@@ -110,7 +114,8 @@ class ActionTouAdvice(AccountAction):
             return []
         months = f"{month_label(advice.months_compared[0])}至{month_label(advice.months_compared[-1])}"
         figures = (
-            f"按您{months}的实际用电测算（谷时段22:00-08:00用电占{advice.valley_share_pct}%）："
+            f"按您{months}的实际用电测算（谷时段{tariff_facts().residential.time_of_use.valley_hours}"
+            f"用电占{advice.valley_share_pct}%）："
             f"不分时电费{money(advice.flat_total)}，峰谷电价{money(advice.tou_total)}。"
         )
         if advice.already_on_tou:

@@ -13,7 +13,7 @@ from actions.kernel.channel import Button, say
 from actions.kernel.clock import today
 from actions.parsers.digits import find_account_no, find_mobile
 from actions.wording.fmt import month_label
-from actions.handoff.offers import leave_form, offer_human
+from actions.handoff.offers import agent_hours_words, leave_form, offer_human
 from actions.parsers.periods import parse_period
 
 MAIN_MENU: tuple[Button, ...] = (
@@ -42,6 +42,21 @@ class ActionGreet(SafeAction):
             "您好，我是示例省电力公司智能客服。我可以帮您查电费账单、余额和欠费，查用电量和阶梯档位，"
             "查询停电、报修，办理用电业务，也能解答电价和用电政策。请问有什么可以帮您？",
             buttons=MAIN_MENU,
+        )
+        return []
+
+
+class ActionBotIdentity(SafeAction):
+    """你是机器人吗: yes, and how to reach a person (the agents' hours come from the core)."""
+
+    action_name = "action_bot_identity"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        say(
+            dispatcher,
+            tracker,
+            "我是示例省电力公司的智能客服，可以帮您查电费、查余额和欠费、查停电，也能办理常见的用电业务。"
+            f"需要人工服务时，说“转人工”就可以（人工服务时间为{agent_hours_words()}）。",
         )
         return []
 

@@ -13,8 +13,8 @@ from rasa_sdk.types import DomainDict
 from actions.kernel.base import AskAction, SafeAction
 from actions.kernel.events import latest_text
 from actions.kernel.channel import say
-from actions.kernel.clock import agents_on_duty
-from actions.handoff.offers import hand_over
+from actions.kernel.facts import service_facts
+from actions.handoff.offers import agents_on_duty, clock_words, hand_over
 from actions.handoff.human import CallbackPhoneSlot
 from actions.requests.orders import create_service_order
 
@@ -55,6 +55,7 @@ class ActionSubmitComplaint(SafeAction):
         if not tracker.get_slot("complaint_detail"):
             say(dispatcher, tracker, "好的，这次就不登记投诉了。之后如果还需要，随时说“我要投诉”就可以。")
             return cleared
+        facts = service_facts()
         order = create_service_order(
             tracker,
             "complain",
@@ -65,11 +66,12 @@ class ActionSubmitComplaint(SafeAction):
         say(
             dispatcher,
             tracker,
-            f"您的投诉已登记，工单号{order.ticket_no}。我们会在24小时内与您联系，4个工作日内答复处理结果。",
+            f"您的投诉已登记，工单号{order.ticket_no}。我们会在{facts.complaint_first_contact_hours}小时内与您联系，"
+            f"{facts.complaint_answer_working_days}个工作日内答复处理结果。",
         )
         if agents_on_duty():
             return cleared + hand_over(dispatcher, tracker, "complaint", "现在为您转接人工客服，您可以当面再说明情况，请稍候。")
-        say(dispatcher, tracker, "人工客服上班后（每天8:00起）会优先处理您的投诉。")
+        say(dispatcher, tracker, f"人工客服上班后（每天{clock_words(facts.agent_hours.start)}起）会优先处理您的投诉。")
         return cleared
 
 

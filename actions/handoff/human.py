@@ -15,7 +15,8 @@ from actions.kernel.events import latest_intent
 from actions.kernel.channel import say
 from actions.parsers.digits import find_mobile
 from actions.wording.fmt import masked_phone
-from actions.handoff.offers import hand_over, leave_form, topic_intent
+from actions.handoff.offers import clock_words, hand_over, leave_form, topic_intent
+from actions.kernel.facts import service_facts
 from actions.requests.orders import create_service_order
 
 BAD_PHONE = "这个号码不像手机号码。"
@@ -42,7 +43,7 @@ class CallbackPhoneSlot:
 
 
 class ActionRequestHuman(SafeAction):
-    """Hand over now (08:00-20:00) or offer a call-back; leaves any form that was running."""
+    """Hand over now (in agent hours) or offer a call-back; leaves any form that was running."""
 
     action_name = "action_request_human"
 
@@ -80,7 +81,8 @@ class ActionCreateCallback(SafeAction):
         say(
             dispatcher,
             tracker,
-            f"已为您登记回电，工单号{order.ticket_no}。人工客服上班后（每天8:00起）会尽快拨打{target}，请留意来电。",
+            f"已为您登记回电，工单号{order.ticket_no}。人工客服上班后（每天{clock_words(service_facts().agent_hours.start)}起）"
+            f"会尽快拨打{target}，请留意来电。",
         )
         return [SlotSet("callback_phone", None), SlotSet("handoff_reason", None)]
 

@@ -2,7 +2,7 @@
 
 The hub does the handoff itself; the bot asks for it with a custom message
 ``{"handoff": {"reason", "intent", "slots"}}`` (dialogue contract). Agents work
-08:00-20:00; outside those hours the bot offers a call-back work order instead.
+in the hours service_rules.yml (or AGENT_HOURS) gives; outside them the bot offers a call-back work order instead.
 An offer ("需要转人工吗？") is remembered in ``handoff_offer`` for one turn only.
 """
 
@@ -16,7 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.kernel.channel import say
 from actions.kernel.events import topic_intent as latest_topic
-from actions.kernel.clock import agents_on_duty
+from actions.kernel.clock import now
+from actions.kernel.facts import service_facts
 from actions.wording.fmt import mask_account
 
 REASONS = ("requested", "fallback", "complaint", "hazard", "identity_lockout", "no_answer")
@@ -25,7 +26,6 @@ _CONTROL_INTENTS = {
     "affirm", "deny", "inform", "request_human", "nlu_fallback", "greet", "thank", "cancel", "goodbye",
 }
 YES_NO = (("需要", "/affirm"), ("不用了", "/deny"))
-OFF_HOURS = "人工客服的服务时间是每天8:00-20:00，现在不在服务时间。"
 
 
 def topic_intent(tracker: Tracker) -> str | None:
@@ -48,13 +48,34 @@ def handoff_message(tracker: Tracker, reason: str) -> dict[str, Any]:
     return {"handoff": {"reason": reason, "intent": topic_intent(tracker), "slots": context_slots(tracker)}}
 
 
+def agents_on_duty() -> bool:
+    """Whether agents take hand-overs now (service_rules.yml, or AGENT_HOURS)."""
+    return service_facts().agent_hours.agents_on_duty(now())
+
+
+def agent_hours_words() -> str:
+    """每天8:00-20:00, as a customer reads the agents' hours."""
+    hours = service_facts().agent_hours
+    return "全天24小时" if hours.always_staffed else f"每天{clock_words(hours.start)}-{clock_words(hours.end)}"
+
+
+def clock_words(hhmm: str) -> str:
+    """08:00 -> 8:00."""
+    hours, minutes = hhmm.split(":")
+    return f"{int(hours)}:{minutes}"
+
+
+def off_hours() -> str:
+    return f"人工客服的服务时间是{agent_hours_words()}，现在不在服务时间。"
+
+
 def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, text: str | None = None) -> list[EventType]:
     """Ask the hub for an agent now, or offer a call-back outside agent hours."""
     if agents_on_duty():
         say(dispatcher, tracker, text or "好的，正在为您转接人工客服，请稍候。刚才的对话内容会一并转给客服。")
         dispatcher.utter_message(json_message=handoff_message(tracker, reason))
         return []
-    say(dispatcher, tracker, OFF_HOURS + "需要我为您登记回电吗？上班后客服会尽快给您打电话。", buttons=YES_NO)
+    say(dispatcher, tracker, off_hours() + "需要我为您登记回电吗？上班后客服会尽快给您打电话。", buttons=YES_NO)
     return [SlotSet("handoff_offer", "callback"), SlotSet("handoff_reason", reason)]
 
 
@@ -63,7 +84,7 @@ def offer_human(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,
     if agents_on_duty():
         say(dispatcher, tracker, text + "需要为您转接人工客服吗？", buttons=YES_NO)
         return [SlotSet("handoff_offer", "human"), SlotSet("handoff_reason", reason)]
-    say(dispatcher, tracker, text + OFF_HOURS + "需要我为您登记回电吗？", buttons=YES_NO)
+    say(dispatcher, tracker, text + off_hours() + "需要我为您登记回电吗？", buttons=YES_NO)
     return [SlotSet("handoff_offer", "callback"), SlotSet("handoff_reason", reason)]
 
 

@@ -8,11 +8,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handoff.offers import offer_human
-from actions.identity.forms import MAX_FAILURES
 from actions.identity.gate import locked_until, verified_for
 from actions.kernel.base import SafeAction
 from actions.kernel.channel import say
 from actions.kernel.clock import LOCAL_TZ
+from actions.kernel.facts import service_facts
 
 
 class ActionResumePending(SafeAction):
@@ -32,8 +32,9 @@ class ActionResumePending(SafeAction):
         if not until:
             say(dispatcher, tracker, "身份还没有核验，需要查询账单、余额等信息时，随时告诉我。")
             return events
+        facts = service_facts()
         text = (
-            f"为保护账户安全，身份核验连续{MAX_FAILURES}次未通过，30分钟内暂停核验，"
+            f"为保护账户安全，身份核验连续{facts.identity_max_failures}次未通过，{facts.identity_lock_minutes}分钟内暂停核验，"
             f"请在{until.astimezone(LOCAL_TZ):%H:%M}以后再试。"
             "人工客服可以通过核对户名、用电地址等信息帮您办理。"
         )

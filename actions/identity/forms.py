@@ -26,14 +26,13 @@ from actions.kernel.base import AskAction, apologize
 from actions.kernel.channel import say
 from actions.kernel.clock import now
 from actions.kernel.events import latest_intent, latest_text
+from actions.kernel.facts import service_facts
 from actions.kernel.gateway import get_gateway
 from actions.parsers.digits import find_account_no, find_last4, normalize_digits
 from backend_core.gateway.interfaces import CoreError, NotFound
 
 log = logging.getLogger(__name__)
 
-MAX_FAILURES = 3
-LOCK = timedelta(minutes=30)
 WAY_OUT = "如果一时找不到，可以说“转人工”，或者说“算了”先不查。"
 BAD_ACCOUNT = "没有识别到户号：户号是10位或13位数字，可以在电费通知单或缴费凭证上找到。" + WAY_OUT
 BAD_LAST4 = "没有识别到4位数字。记不清登记手机号的话，可以说“转人工”，由客服核对其他信息。"
@@ -148,9 +147,10 @@ class ValidateIdentityForm(AnswersQuestions, FormValidationAction):
             return {"phone_last4": None}
         failures += 1
         # the core's count is the truth; our own count only stands in when it gave none
-        attempts_left = MAX_FAILURES - failures if result is None else result.attempts_left
+        attempts_left = service_facts().identity_max_failures - failures if result is None else result.attempts_left
         if (result is not None and result.reason == "locked") or attempts_left <= 0:
-            until = as_local(result.locked_until) if result is not None and result.locked_until else now() + LOCK
+            until = (as_local(result.locked_until) if result is not None and result.locked_until
+                     else now() + timedelta(minutes=service_facts().identity_lock_minutes))
             # the lock message comes from action_resume_pending once the form has ended
             return {"account_no": None, "phone_last4": None, "identity_failures": float(failures),
                     "identity_locked_until": until.isoformat()}

@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions.kernel.base import SafeAction
 from actions.kernel.events import latest_intent, text_of_latest
 from actions.kernel.channel import channel_of, say
+from actions.kernel.facts import service_facts, tariff_facts
 from actions.wording.fmt import moment_label, money
 from actions.kernel.gateway import get_gateway
 from actions.handoff.offers import offer_human
@@ -28,9 +29,6 @@ from backend_core.gateway.interfaces import Outage, WorkOrder
 OUTAGE_KINDS = {"planned": "计划停电", "temporary": "临时检修停电", "fault": "故障停电"}
 PAY_CHANNELS = "网上国网APP、微信、支付宝或营业厅"
 PLANNED_DAYS_AHEAD = 14
-PLANNED_NOTICE_DAYS = 7  # service_rules.yml: planned_outage_notice_days
-PREPAID_RECONNECT = "充值到余额大于0后，1小时内会自动恢复供电。"  # tariffs.yml prepaid.reconnect
-ARREARS_RECONNECT_HOURS = 24  # service_rules.yml: reconnection_after_arrears_paid_hours
 DONE: list[EventType] = [SlotSet("service_task", None)]
 
 
@@ -97,7 +95,7 @@ class ActionDiagnoseOutage(SafeAction):
                     dispatcher,
                     tracker,
                     f"查到原因了：您家是预付费电表，目前余额{money(balance)}，余额不足电表已自动停电。"
-                    f"{PREPAID_RECONNECT}可以通过{PAY_CHANNELS}充值。",
+                    f"充值到余额大于0后，{tariff_facts().prepaid.reconnect_within_hours}小时内会自动恢复供电。可以通过{PAY_CHANNELS}充值。",
                 )
                 return DONE
             if diagnosis.cause == "arrears_cutoff":
@@ -106,7 +104,7 @@ class ActionDiagnoseOutage(SafeAction):
                     dispatcher,
                     tracker,
                     f"查到原因了：您的账户因欠费已停电，目前欠费{money(arrears.total)}"
-                    f"（含违约金{money(arrears.late_fee)}）。结清欠费后，{ARREARS_RECONNECT_HOURS}小时内恢复供电。"
+                    f"（含违约金{money(arrears.late_fee)}）。结清欠费后，{service_facts().reconnection_after_arrears_paid_hours}小时内恢复供电。"
                     f"可以通过{PAY_CHANNELS}缴费。",
                 )
                 return DONE
@@ -173,7 +171,7 @@ class ActionPlannedOutages(SafeAction):
             say(
                 dispatcher,
                 tracker,
-                f"未来{PLANNED_DAYS_AHEAD}天内没有查到您那里的停电安排。计划停电会至少提前{PLANNED_NOTICE_DAYS}天公告，"
+                f"未来{PLANNED_DAYS_AHEAD}天内没有查到您那里的停电安排。计划停电会至少提前{service_facts().planned_outage_notice_days}天公告，"
                 "想收到通知的话，可以说“订阅停电通知”。",
             )
             return DONE
@@ -232,6 +230,6 @@ class ActionSubscribeOutage(SafeAction):
             dispatcher,
             tracker,
             f"已为户号{account_words(account, channel == 'voice')}订阅停电通知。该户所在线路有计划停电时，我们会通过{how}提前通知您，"
-            f"计划停电至少提前{PLANNED_NOTICE_DAYS}天公告。",
+            f"计划停电至少提前{service_facts().planned_outage_notice_days}天公告。",
         )
         return DONE

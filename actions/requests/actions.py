@@ -28,7 +28,7 @@ from actions.parsers.digits import find_account_no
 from actions.requests.catalog import ADDRESS_REUSED_BY, FORMS, REQUEST_SLOTS, TASKS, Account, Task
 from actions.wording.fmt import masked_phone
 from actions.requests.orders import create_service_order, request_ended
-from actions.wording.requests import ORDER_STATES, REGISTERED_PHONE, date_label, deadline_words, work_order_value
+from actions.wording.requests import ORDER_STATES, REGISTERED_PHONE, intro_text, date_label, deadline_words, work_order_value
 from backend_core.gateway.interfaces import CoreError, NotFound, WorkOrder
 
 
@@ -62,7 +62,7 @@ class ActionStartRequest(SafeAction):
         needs_identity = (task.account is Account.REQUIRED and not ticket_no) or gives_account
         pending = require_identity(tracker, task.target) if needs_identity else None
         if task.intro:
-            say(dispatcher, tracker, task.intro + ("办理前需要先核实一下您的身份。" if pending else ""))
+            say(dispatcher, tracker, intro_text(task) + ("办理前需要先核实一下您的身份。" if pending else ""))
         if pending:
             return events + pending
         return events + [FollowupAction(task.target)]

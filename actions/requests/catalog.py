@@ -50,7 +50,7 @@ class Task:
     target: str  # the form to fill, or the action that does the whole task
     account: Account
     finisher: str | None = None  # action run when the form completes
-    intro: str | None = None  # rules stated before anything is asked
+    intro: str | None = None  # rules stated before anything is asked; {names} are the core's figures (wording.requests)
 
     @property
     def work_order_type(self) -> str:
@@ -125,8 +125,8 @@ TASKS = {
     for task in (
         Task(
             "apply_new_connection", "新装用电", "new_connection_form", Account.NONE, SUBMIT,
-            "居民新装用电从申请到通电全程不超过5个工作日。需要申请人的身份证，"
-            "以及房屋产权证明（不动产权证书或购房合同）。我先帮您登记几项信息。",
+            "居民新装用电从申请到通电全程不超过{residential_days}个工作日，需要申请人的身份证和房屋产权证明"
+            "（不动产权证书或购房合同）；店铺等经营用电还需要营业执照，{shop_days}个工作日内完成。我先帮您登记几项信息。",
         ),
         Task("apply_capacity_change", "增容/减容", "capacity_change_form", Account.REQUIRED, SUBMIT),
         Task(
@@ -135,13 +135,14 @@ TASKS = {
         ),
         Task(
             "apply_meter_check", "电能表校验", "meter_check_form", Account.REQUIRED, SUBMIT,
-            "电能表校验收取校验费30元（单相表）；如果校验结果超出允许误差，校验费全额退还。"
-            "校验期间电费照常缴纳，校验结果在5个工作日内告知您。",
+            "电能表校验收取校验费{meter_fee}（单相表）；如果校验结果超出允许误差，校验费全额退还。"
+            "校验期间电费照常缴纳，校验结果在{meter_result_days}个工作日内告知您。",
         ),
         Task(
             "apply_tou", "居民峰谷电价", "tou_form", Account.REQUIRED, SUBMIT,
             "居民峰谷电价只适用于居民用户，从下一个电费月起执行，办理后至少执行12个月。"
-            "高峰时段8:00-22:00每度0.568元，低谷时段22:00-次日8:00每度0.288元（第一档价格，第二、三档另加阶梯加价）。",
+            "高峰时段{tou_peak_hours}每度{tou_peak_price}元，低谷时段{tou_valley_hours}每度{tou_valley_price}元"
+            "（第一档价格，第二、三档另加阶梯加价）。",
         ),
         Task(
             "apply_close_account", "销户", "close_account_form", Account.REQUIRED, SUBMIT,

@@ -28,6 +28,12 @@ def money(amount: Decimal) -> str:
     return f"{Decimal(amount).quantize(Decimal('0.01')):,.2f}元"
 
 
+def yuan(amount: Decimal) -> str:
+    """A fee or a threshold as people say it: 30元, 1.50元 (a bill's figures use :func:`money`)."""
+    value = Decimal(amount).quantize(Decimal("0.01"))
+    return f"{value:.0f}元" if value == value.to_integral_value() else f"{value:.2f}元"
+
+
 def kwh(value: Decimal) -> str:
     """260度 (一度电 = 1 kWh), to the whole kWh as a bill shows it."""
     return f"{int(Decimal(value).quantize(Decimal(1), ROUND_HALF_UP)):,}度"

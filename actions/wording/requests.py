@@ -11,9 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from actions.kernel.clock import LOCAL_TZ
-from actions.wording.fmt import mask_account
+from actions.wording.fmt import mask_account, yuan
 from actions.parsers.periods import MonthSpan, shift
-from actions.requests.catalog import Form
+from actions.kernel.facts import service_facts, tariff_facts
+from actions.requests.catalog import Form, Task
 
 WEEKDAYS = "一二三四五六日"
 REGISTERED_PHONE = "户号登记的手机"
@@ -32,6 +33,36 @@ DOCUMENT_HELP = {
     "parking_proof": "车位证明可以是车位产权证明，也可以是车位租赁合同（证明）。",
     "pm_consent": "物业同意证明是小区物业出具的同意安装充电桩的书面证明。",
 }
+
+
+def hours_words(hours: str) -> str:
+    """22:00-08:00 -> 22:00-次日8:00; 08:00-22:00 -> 8:00-22:00."""
+    start, end = hours.split("-")
+    start, end = (f"{int(t.split(':')[0])}:{t.split(':')[1]}" for t in (start, end))
+    overnight = int(end.split(":")[0]) < int(start.split(":")[0])
+    return f"{start}-{'次日' if overnight else ''}{end}"
+
+
+def figures() -> dict[str, str]:
+    """The core's figures that request introductions quote, by name."""
+    service, tariffs = service_facts(), tariff_facts()
+    tou = tariffs.residential.time_of_use
+    days = service.new_connection_working_days
+    return {
+        "residential_days": str(days["residential_total"]),
+        "shop_days": str(days["low_voltage_non_residential"]),
+        "meter_fee": yuan(service.meter_test_fee_yuan),
+        "meter_result_days": str(service.meter_test_result_working_days),
+        "tou_peak_hours": hours_words(tou.peak_hours),
+        "tou_valley_hours": hours_words(tou.valley_hours),
+        "tou_peak_price": f"{Decimal(tou.peak_price).normalize():f}",
+        "tou_valley_price": f"{Decimal(tou.valley_price).normalize():f}",
+    }
+
+
+def intro_text(task: Task) -> str:
+    """What the customer must know before a request, with today's figures."""
+    return (task.intro or "").format(**figures())
 
 
 def weekday_label(day: date) -> str:

@@ -407,6 +407,8 @@ class PrepaidFacts(BaseModel):
     balance_alerts_yuan: list[Decimal]  # highest first: [30, 10]
     disconnect: str  # the rule as tariffs.yml words it
     reconnect: str
+    cutoff_time: str  # HH:MM the day after the balance falls below 0, as the engine applies it
+    reconnect_within_hours: int  # after a payment brings the balance above 0, as the engine applies it
 
 
 class TariffFacts(BaseModel):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from backend_core.billing.engine import money
+from backend_core.billing.prepaid import CUTOFF_TIME, RECONNECT_WITHIN
 from backend_core.billing.quote import price_str
 from backend_core.billing.tariffs import TimeOfUseSchedule
 from backend_core.gateway.interfaces import (
@@ -113,5 +114,7 @@ def tariff_facts(ctx: CoreContext) -> TariffFacts:
             balance_alerts_yuan=[money(a) for a in tariffs.prepaid.balance_alerts_yuan],
             disconnect=tariffs.prepaid.disconnect,
             reconnect=tariffs.prepaid.reconnect,
+            cutoff_time=f"{CUTOFF_TIME:%H:%M}",
+            reconnect_within_hours=int(RECONNECT_WITHIN.total_seconds() // 3600),
         ),
     )
