@@ -20,7 +20,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.dialogue.knowledge import answer_from_documents
+from actions.dialogue.knowledge import reply_to_question
 from actions.kernel.channel import say
 from actions.kernel.events import latest_intent, latest_text
 from actions.parsers.questions import is_question
@@ -90,6 +90,8 @@ class AnswersQuestions:
             return events
         if not is_digression(tracker, self.own_intents(tracker), self.own_words):
             return events
-        answer = await asyncio.to_thread(answer_from_documents, latest_text(tracker), self.topic(tracker))
-        say(dispatcher, tracker, answer.text if answer else NO_ANSWER)
-        return events + [SlotSet("kb_context", answer.doc_id if answer else None)]
+        answered = await asyncio.to_thread(reply_to_question, dispatcher, tracker, latest_text(tracker), self.topic(tracker))
+        if answered is None:
+            say(dispatcher, tracker, NO_ANSWER)
+            answered = [SlotSet("kb_context", None)]
+        return events + answered

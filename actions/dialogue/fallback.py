@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.kernel.base import SafeAction
-from actions.dialogue.knowledge import answer_from_documents, context_title
+from actions.dialogue.knowledge import reply_to_question
 from actions.handoff.offers import offer_human
 from actions.kernel.channel import say
 from actions.kernel.events import consecutive_answers_by, latest_text
@@ -86,10 +86,9 @@ class ActionHandleFallback(SafeAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text = latest_text(tracker).strip()
-        answer = answer_from_documents(text, context_title=context_title(tracker)) if _WORDS.search(text) else None
-        if answer is not None:
-            say(dispatcher, tracker, answer.text)
-            return [SlotSet("kb_context", answer.doc_id)]
+        answered = reply_to_question(dispatcher, tracker, text) if _WORDS.search(text) else None
+        if answered is not None:
+            return answered
         if consecutive_answers_by(tracker, ACTION_NAME) >= 2:
             return offer_human(dispatcher, tracker, "fallback", "抱歉，我还是没能理解您的意思。")
         options = suggestions(tracker)

@@ -18,6 +18,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.dialogue.figures import SLOT as FIGURE_SLOT
+from actions.dialogue.figures import figure_reply
 from actions.handoff.offers import offer_human
 from actions.identity.gate import verified_for
 from actions.kernel.base import SafeAction
@@ -133,6 +135,25 @@ def answer_from_documents(question: str, topic: str = "", context_title: str = "
     return None
 
 
+def reply_to_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, topic: str = ""
+) -> list[EventType] | None:
+    """Answer a question: a figure the tariffs determine (computed, with the rule's
+    source), else the documents' answer; None when neither has one. The events remember
+    what was answered, for a follow-up."""
+    figure = figure_reply(tracker, text)
+    if figure is not None:
+        words, rule_question, asked = figure
+        source = search(rule_question)
+        say(dispatcher, tracker, words + (f"\n来源：《{source.title}》" if source is not None else ""))
+        return [SlotSet(FIGURE_SLOT, asked), SlotSet("kb_context", source.doc_id if source is not None else None)]
+    answer = answer_from_documents(text, topic, context_title(tracker))
+    if answer is None:
+        return None
+    say(dispatcher, tracker, answer.text)
+    return [SlotSet("kb_context", answer.doc_id)]
+
+
 def context_title(tracker: Tracker) -> str:
     """The title of the document the previous answer came from, if any."""
     doc_id = tracker.get_slot("kb_context")
@@ -176,14 +197,13 @@ class ActionAnswerFromKb(SafeAction):
         if not question:
             say(dispatcher, tracker, "请问您想了解哪方面的规定？比如一户多人口、低保户免费电量、峰谷电价。")
             return []
-        answer = answer_from_documents(question, context_title=context_title(tracker))
+        answered = reply_to_question(dispatcher, tracker, question)
         mine = own_late_fee(tracker) if latest_intent(tracker) == "query_late_fee" else None
-        if answer is None:
+        if answered is None:
             return offer_human(dispatcher, tracker, "no_answer", NO_ANSWER + (mine or ""))
-        say(dispatcher, tracker, answer.text)
         if mine:
             say(dispatcher, tracker, mine)
-        return [SlotSet("kb_context", answer.doc_id)]
+        return answered
 
 
 class ActionOutOfScope(SafeAction):
@@ -198,9 +218,8 @@ class ActionOutOfScope(SafeAction):
     action_name = "action_out_of_scope"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        answer = answer_from_documents(latest_text(tracker), context_title=context_title(tracker))
-        if answer is None:
+        answered = reply_to_question(dispatcher, tracker, latest_text(tracker))
+        if answered is None:
             say(dispatcher, tracker, OUT_OF_SCOPE)
             return []
-        say(dispatcher, tracker, answer.text)
-        return [SlotSet("kb_context", answer.doc_id)]
+        return answered

@@ -98,7 +98,8 @@ _TARGET_MARK = re.compile(r"(?:到|为|成|至)\s*$")
 MAX_CAPACITY_KW = Decimal("10000")
 
 
-def _number(token: str) -> Decimal | None:
+def number(token: str) -> Decimal | None:
+    """A number written in digits or in Chinese (两百, 一万二)."""
     if re.fullmatch(r"\d+(?:\.\d+)?", token):
         return Decimal(token)
     try:
@@ -116,7 +117,7 @@ def parse_capacity_kw(text: str, bare_number_is_kw: bool = False) -> Decimal | N
     text = unicodedata.normalize("NFKC", text or "")
     found: list[tuple[Decimal, bool]] = []
     for match in _CAPACITY.finditer(text):
-        value = _number(match.group(1))
+        value = number(match.group(1))
         if value is None:
             continue
         if match.group(2).lower() in ("瓦", "w"):
@@ -125,7 +126,7 @@ def parse_capacity_kw(text: str, bare_number_is_kw: bool = False) -> Decimal | N
         found.append((value, targeted))
     if not found and bare_number_is_kw:
         match = _BARE_NUMBER.match(text.strip())
-        value = _number(match.group(1)) if match else None
+        value = number(match.group(1)) if match else None
         if value is not None:
             found.append((value, False))
     if not found:
@@ -171,7 +172,7 @@ _WEEKDAY = re.compile(r"(下下|下|这|本)?\s*(?:个)?\s*(?:周|星期|礼拜)
 
 
 def _int(token: str) -> int | None:
-    value = _number(token)
+    value = number(token)
     return int(value) if value is not None else None
 
 
