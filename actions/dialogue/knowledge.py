@@ -27,6 +27,7 @@ from actions.kernel.channel import say
 from actions.kernel.events import answered_by, latest_intent, latest_text, slot_set_in_previous_turn
 from actions.kernel.gateway import get_gateway
 from actions.parsers.questions import is_question
+from actions.requests.catalog import task_explained_by
 from actions.wording.fmt import money
 
 log = logging.getLogger(__name__)
@@ -203,6 +204,9 @@ class ActionAnswerFromKb(SafeAction):
             return offer_human(dispatcher, tracker, "no_answer", NO_ANSWER + (mine or ""))
         if mine:
             say(dispatcher, tracker, mine)
+        task = task_explained_by(next((e["value"] for e in answered if e.get("name") == "kb_context"), None))
+        if task is not None and tracker.active_loop_name is None:
+            say(dispatcher, tracker, f"需要的话，我可以现在帮您办理{task.title}。", buttons=((f"办理{task.title}", f"/{task.intent}"),))
         return answered
 
 

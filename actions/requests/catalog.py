@@ -51,6 +51,7 @@ class Task:
     account: Account
     finisher: str | None = None  # action run when the form completes
     intro: str | None = None  # rules stated before anything is asked; {names} are the core's figures (wording.requests)
+    guides: tuple[str, ...] = ()  # knowledge-base documents that explain it: an answer from one offers to start it
 
     @property
     def work_order_type(self) -> str:
@@ -126,42 +127,35 @@ TASKS = {
         Task(
             "apply_new_connection", "新装用电", "new_connection_form", Account.NONE, SUBMIT,
             "居民新装用电从申请到通电全程不超过{residential_days}个工作日，需要申请人的身份证和房屋产权证明"
-            "（不动产权证书或购房合同）；店铺等经营用电还需要营业执照，{shop_days}个工作日内完成。我先帮您登记几项信息。",
-        ),
-        Task("apply_capacity_change", "增容/减容", "capacity_change_form", Account.REQUIRED, SUBMIT),
+            "（不动产权证书或购房合同）；店铺等经营用电还需要营业执照，{shop_days}个工作日内完成。我先帮您登记几项信息。", guides=('b_residential_new_connection', 'b_low_voltage_non_residential')),
+        Task("apply_capacity_change", "增容/减容", "capacity_change_form", Account.REQUIRED, SUBMIT, guides=('b_capacity_change',)),
         Task(
             "apply_transfer", "过户", "transfer_form", Account.REQUIRED, SUBMIT,
-            "过户前需要先结清该户的全部欠费；过户只变更户主，用电地址、容量和电价类别都保持不变。",
-        ),
+            "过户前需要先结清该户的全部欠费；过户只变更户主，用电地址、容量和电价类别都保持不变。", guides=('b_transfer',)),
         Task(
             "apply_meter_check", "电能表校验", "meter_check_form", Account.REQUIRED, SUBMIT,
             "电能表校验收取校验费{meter_fee}（单相表）；如果校验结果超出允许误差，校验费全额退还。"
-            "校验期间电费照常缴纳，校验结果在{meter_result_days}个工作日内告知您。",
-        ),
+            "校验期间电费照常缴纳，校验结果在{meter_result_days}个工作日内告知您。", guides=('b_meter_check',)),
         Task(
             "apply_tou", "居民峰谷电价", "tou_form", Account.REQUIRED, SUBMIT,
             "居民峰谷电价只适用于居民用户，从下一个电费月起执行，办理后至少执行12个月。"
             "高峰时段{tou_peak_hours}每度{tou_peak_price}元，低谷时段{tou_valley_hours}每度{tou_valley_price}元"
-            "（第一档价格，第二、三档另加阶梯加价）。",
-        ),
+            "（第一档价格，第二、三档另加阶梯加价）。", guides=('b_tou_application', 'a_residential_tou', 'a_tou_worth_it')),
         Task(
             "apply_close_account", "销户", "close_account_form", Account.REQUIRED, SUBMIT,
-            "销户前需要结清全部电费；销户后会拆除电表，预存的余额退回您指定的银行账户。",
-        ),
+            "销户前需要结清全部电费；销户后会拆除电表，预存的余额退回您指定的银行账户。", guides=('b_close_account',)),
         Task(
             "apply_ev_charger", "充电桩报装", "ev_charger_form", Account.OPTIONAL, SUBMIT,
-            "家用充电桩报装需要车位产权证明或租赁证明，以及物业同意安装的证明。",
-        ),
-        Task("request_invoice", "电费发票", "invoice_form", Account.REQUIRED, SUBMIT),
-        Task("update_contact", "修改联系电话", "update_contact_form", Account.REQUIRED, "action_update_contact"),
+            "家用充电桩报装需要车位产权证明或租赁证明，以及物业同意安装的证明。", guides=('b_ev_charger',)),
+        Task("request_invoice", "电费发票", "invoice_form", Account.REQUIRED, SUBMIT, guides=('a_electronic_invoice',)),
+        Task("update_contact", "修改联系电话", "update_contact_form", Account.REQUIRED, "action_update_contact", guides=('b_contact_phone_change',)),
         Task("report_outage", "停电报修", "outage_form", Account.OPTIONAL, "action_diagnose_outage"),
         Task("query_restore_time", "来电时间查询", "outage_form", Account.OPTIONAL, "action_restore_time"),
         Task("query_planned_outage", "停电计划查询", "outage_form", Account.OPTIONAL, "action_planned_outages"),
         Task("report_hazard", "安全隐患报修", "hazard_form", Account.NONE, "action_create_hazard_order"),
         Task(
             "subscribe_outage_notice", "停电通知订阅", "subscribe_form", Account.REQUIRED,
-            "action_subscribe_outage",
-        ),
+            "action_subscribe_outage", guides=('b_outage_subscription',)),
         Task("query_ticket_status", "工单进度查询", "action_ticket_status", Account.REQUIRED),
     )
 }
@@ -198,6 +192,11 @@ REQUEST_SLOTS = (
 # teams (an operating choice, not a commitment; the result follows within the
 # committed working days after the test).
 METER_VISIT_WINDOW_DAYS = 30
+
+
+def task_explained_by(doc_id: str | None) -> Task | None:
+    """The request a knowledge-base document is the guide to, if any."""
+    return next((t for t in TASKS.values() if doc_id and doc_id in t.guides), None)
 
 
 def task_for_form(form_name: str | None, service_task: str | None) -> Task | None:

@@ -70,3 +70,9 @@ def test_every_finisher_and_target_is_in_the_domain() -> None:
 def test_the_server_s_worker_processes_can_load_every_question() -> None:
     for action in ASK_ACTIONS:  # Sanic pickles the registered actions for its workers
         assert pickle.loads(pickle.dumps(action)) is action
+
+
+def test_every_guide_is_a_document_of_the_knowledge_base() -> None:
+    documents = {p.stem for p in (REPO_ROOT / "knowledge_base" / "documents").glob("*.md")}
+    for task in TASKS.values():
+        assert set(task.guides) <= documents, task.intent
