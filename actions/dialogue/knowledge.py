@@ -29,11 +29,11 @@ from actions.kernel.gateway import get_gateway
 from actions.parsers.questions import is_question
 from actions.requests.catalog import task_explained_by
 from actions.wording.fmt import money
+from knowledge_base.compose import cite, compose
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION = 200  # characters searched; the start of a long message says what it is about
-MAX_PASSAGE = 180
 NO_ANSWER = "这个问题我暂时没有找到确切的答案。"
 OUT_OF_SCOPE = "抱歉，这个问题不在我的服务范围内。我可以帮您查询电费、用电量和停电信息，或者办理用电业务。"
 # Button clicks carry no words: search with what the button stood for.
@@ -44,8 +44,6 @@ DEFAULT_QUESTIONS = {
     "ask_energy_saving": "家庭节约用电有哪些办法",
     "ask_safety": "安全用电注意事项",
 }
-_MARKUP = re.compile(r"[#*`>|]+|\[([^\]]*)\]\([^)]*\)")
-_SENTENCE_END = "。！？；"
 # A question that leans on the previous answer: 「那最贵那档呢」, 「那要多久」.
 _ELLIPTICAL = re.compile(r"^\s*(那|那么|那如果|要是|如果|还有|这个|那个|这样|那样|那我|那要|那得|那就)")
 
@@ -89,17 +87,6 @@ def question_of(tracker: Tracker) -> str:
     return DEFAULT_QUESTIONS.get(latest_intent(tracker) or "", "")
 
 
-def excerpt(text: str, limit: int = MAX_PASSAGE) -> str:
-    """A short, clean passage that ends at a sentence boundary where possible."""
-    clean = _MARKUP.sub(lambda m: m.group(1) or "", text)
-    clean = re.sub(r"\s+", " ", clean).strip()
-    if len(clean) <= limit:
-        return clean
-    cut = clean[:limit]
-    end = max(cut.rfind(mark) for mark in _SENTENCE_END)
-    return cut[: end + 1] if end >= limit // 3 else cut + "……"
-
-
 def search(question: str) -> Any | None:
     """The best passage for ``question``, or None when the index cannot answer it."""
     searcher = load_searcher()
@@ -132,7 +119,8 @@ def answer_from_documents(question: str, topic: str = "", context_title: str = "
     for attempt in attempts:
         result = search(attempt)
         if result is not None:
-            return DocumentAnswer(f"{excerpt(result.text)}\n来源：《{result.title}》", result.doc_id, result.title)
+            composed = compose(question, result, load_searcher())
+            return DocumentAnswer(f"{composed.text}\n{cite(composed)}", result.doc_id, result.title)
     return None
 
 
