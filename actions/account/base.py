@@ -15,7 +15,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.kernel.base import SafeAction
-from actions.kernel.events import intent_of, user_messages
+from actions.dialogue.knowledge import reply_to_question
+from actions.kernel.events import intent_of, latest_text, user_messages
+from actions.parsers.figures import gives_its_own_figures
 from actions.kernel.clock import today
 from actions.kernel.gateway import get_gateway
 from actions.identity.gate import require_identity, verified_for
@@ -51,10 +53,29 @@ def shown(period: str) -> list[EventType]:
     return [SlotSet("shown_period", period)]
 
 
+# The answer each account request gets (the rules of bot/data/core_account.yml).
+ACCOUNT_ACTIONS = {
+    "query_bill": "action_query_bill",
+    "query_balance": "action_query_balance",
+    "query_arrears": "action_query_arrears",
+    "query_usage": "action_query_usage",
+    "query_tier_status": "action_query_tier_status",
+    "explain_high_bill": "action_explain_bill",
+    "query_payment_history": "action_payment_history",
+    "payment_not_received": "action_payment_not_received",
+    "ask_tou_advice": "action_tou_advice",
+    "bind_account": "action_bind_account",
+}
+
+
 class AccountAction(SafeAction, ABC):
     """An answer about the verified account; asks for identity first when needed."""
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if gives_its_own_figures(latest_text(tracker)):  # 「累计2700度，这个月100度，电费多少」: no account needed
+            answered = reply_to_question(dispatcher, tracker, latest_text(tracker))
+            if answered is not None:
+                return answered
         gate = require_identity(tracker, self.action_name)
         if gate is not None:
             return gate

@@ -13,7 +13,10 @@ from actions.kernel.channel import Button, say
 from actions.kernel.clock import today
 from actions.parsers.digits import find_account_no, find_mobile
 from actions.wording.fmt import month_label
-from actions.handoff.offers import agent_hours_words, leave_form, offer_human
+from actions.account.base import ACCOUNT_ACTIONS
+from actions.handoff.offers import agent_hours_words, leave_form, offer_human, topic_intent
+from actions.identity.gate import require_identity
+from actions.requests.catalog import TASKS, Account
 from actions.parsers.periods import parse_period
 
 MAIN_MENU: tuple[Button, ...] = (
@@ -75,8 +78,7 @@ class ActionHandleInform(SafeAction):
             return [FollowupAction(repeat)]
         account = find_account_no(entities.get("account_no") or text)
         if account:
-            say(dispatcher, tracker, f"好的，已记下户号{account}。请问您想查询或办理什么？", buttons=MAIN_MENU)
-            return [SlotSet("account_no", account)]
+            return self._verify(dispatcher, tracker, account)
         if period:
             label = month_label(period.first) if period.single else f"{month_label(period.first)}至{month_label(period.last)}"
             say(
@@ -91,6 +93,23 @@ class ActionHandleInform(SafeAction):
             return []
         say(dispatcher, tracker, "收到。请问您想查询或办理什么？可以直接说“查上个月电费”或“我家停电了”。", buttons=MAIN_MENU)
         return []
+
+
+    @staticmethod
+    def _verify(dispatcher: CollectingDispatcher, tracker: Tracker, account: str) -> list[EventType]:
+        """An account number given outside the identity check: check it now, then go on
+        with what the customer was doing (the form this message interrupted, or the last
+        account question), or ask what they want."""
+        loop = tracker.active_loop_name
+        last = topic_intent(tracker)
+        resume = loop if loop and loop != "identity_form" else ACCOUNT_ACTIONS.get(last or "")
+        if resume is None and last in TASKS and TASKS[last].account is not Account.NONE:
+            resume = TASKS[last].target
+        gate = require_identity(tracker, resume) if tracker.get_slot("verified_account") != account else None
+        if gate is None:
+            say(dispatcher, tracker, "这个户号已经核验过了。请问您想查询或办理什么？", buttons=MAIN_MENU)
+            return [SlotSet("account_no", account)]
+        return [SlotSet("account_no", account), SlotSet("requested_slot", None)] + gate
 
 
 class ActionCancelTask(SafeAction):

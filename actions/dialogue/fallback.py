@@ -23,6 +23,7 @@ from actions.dialogue.knowledge import reply_to_question
 from actions.handoff.offers import offer_human
 from actions.kernel.channel import say
 from actions.kernel.events import consecutive_answers_by, latest_text
+from textnorm.noise import is_noise
 
 ACTION_NAME = "action_handle_fallback"
 MIN_CONFIDENCE = 0.15  # below this an intent is noise, not a suggestion
@@ -86,7 +87,7 @@ class ActionHandleFallback(SafeAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text = latest_text(tracker).strip()
-        answered = reply_to_question(dispatcher, tracker, text) if _WORDS.search(text) else None
+        answered = reply_to_question(dispatcher, tracker, text) if not is_noise(text) and _WORDS.search(text) else None
         if answered is not None:
             return answered
         if consecutive_answers_by(tracker, ACTION_NAME) >= 2:

@@ -30,6 +30,7 @@ from actions.kernel.facts import service_facts
 from actions.kernel.gateway import get_gateway
 from actions.parsers.digits import find_account_no, find_last4, normalize_digits
 from backend_core.gateway.interfaces import CoreError, NotFound
+from textnorm.noise import is_noise
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,8 @@ _ANSWER_INTENTS = ("inform", "nlu_fallback")
 def _meant_as_answer(tracker: Tracker) -> bool:
     """A reply that holds no valid value but was meant as one: validation then says
     what is expected (a question about the check is answered instead)."""
-    if is_digression(tracker, own_words=ValidateIdentityForm.own_words):
-        return False
+    if is_noise(latest_text(tracker)) or is_digression(tracker, own_words=ValidateIdentityForm.own_words):
+        return False  # noise is not understood (the fallback counts it); a question is answered
     return latest_intent(tracker) in _ANSWER_INTENTS or any(c.isdigit() for c in normalize_digits(latest_text(tracker)))
 
 

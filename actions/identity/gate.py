@@ -42,10 +42,11 @@ def locked_until(tracker: Tracker) -> datetime | None:
     return until if until > now() else None
 
 
-def require_identity(tracker: Tracker, resume: str) -> list[EventType] | None:
+def require_identity(tracker: Tracker, resume: str | None) -> list[EventType] | None:
     """None when the customer is verified; otherwise the events that verify first.
 
-    ``resume`` (an action or a form) runs again once the identity form completes.
+    ``resume`` (an action or a form) runs again once the identity form completes; with
+    none, the customer is asked what they want to do.
     """
     if verified_for(tracker):
         return None

@@ -8,7 +8,8 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.kernel.events import latest_intent, latest_text
-from actions.parsers.digits import normalize_digits
+from actions.parsers.digits import find_account_no, normalize_digits
+from textnorm.noise import is_noise
 
 
 def reply_to(tracker: Tracker, slot: str, parse: Callable[[str], Any]) -> dict[str, Any]:
@@ -25,6 +26,8 @@ def reply_to(tracker: Tracker, slot: str, parse: Callable[[str], Any]) -> dict[s
     value = parse(text)
     if value:
         return {slot: value}
+    if find_account_no(text) or is_noise(text):  # an account number is for the identity check; noise says nothing
+        return {}
     if latest_intent(tracker) == "inform" or any(c.isdigit() for c in normalize_digits(text)):
         return {slot: text}
     return {}

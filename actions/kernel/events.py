@@ -8,6 +8,7 @@ previous turn" or "what answered it", instead of a loop in each action.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -163,3 +164,19 @@ def texts_since(tracker: Tracker, action: str) -> list[str]:
             if started:
                 return texts[::-1]
     return [latest_text(tracker)] if latest_text(tracker) else []
+
+
+_TICKET = re.compile(r"GD\s*(?:\d\s*){12}")
+
+
+def tickets_told(tracker: Tracker) -> list[str]:
+    """Work-order numbers the bot gave in this conversation, oldest first
+    (「刚才的报修单号多少来着」 asks for the last of them)."""
+    told: list[str] = []
+    for event in tracker.events:
+        if event.get("event") == "bot":
+            for match in _TICKET.findall(event.get("text") or ""):
+                ticket = re.sub(r"\s+", "", match)
+                if ticket not in told:
+                    told.append(ticket)
+    return told

@@ -36,6 +36,7 @@ _FLAT = re.compile(r"平段|平时段")
 _BUSINESS = re.compile(r"工商业|商业|商铺|店|饭馆|餐馆|公司|厂|经营|门面|超市")
 _LOW_INCOME = re.compile(r"低保|五保")
 _LARGE = re.compile(r"一户多人口|多人口|人口多")
+_HYPOTHETICAL = re.compile(r"如果|假如|要是|比如|大概|大约|一个月用|每月用|普通居民|按.{0,6}算|算一下|帮我算")
 _FOLLOW_UP = re.compile(r"^\s*(?:那|那么|如果|要是|假如|换成|改成)|呢\s*[？?]?\s*$")
 
 
@@ -147,3 +148,14 @@ def merge(new: FigureQuestion | None, text: str, previous: FigureQuestion | None
         kw = _first(_KW, text)
         return replace(previous, kw=kw) if kw is not None else new
     return new
+
+
+def gives_its_own_figures(text: str) -> bool:
+    """A question that brings its own numbers (这个月用了100度、电费两百晚交十天): the
+    answer is a computation, not the customer's account."""
+    question = read_figure_question(text)
+    return question is not None and (
+        (question.kind == "energy_cost" and question.kwh is not None
+         and (question.prior_kwh is not None or bool(_HYPOTHETICAL.search(text or ""))))
+        or (question.kind == "late_fee" and question.amount is not None and question.days is not None)
+    )

@@ -17,3 +17,12 @@ _QUESTION = re.compile(
 
 def is_question(text: str) -> bool:
     return bool(_QUESTION.search(text or ""))
+
+
+# Words of someone asking for a service, not about it: 我要办, 帮我申请, 想装.
+_WANTS = re.compile(r"我要|我想|想要|想给|帮我|给我|申请|办理|要办|想办|得办|麻烦|请你|请帮|怎么办理|怎么申请|能办|可以办|想装|要装|想换|要换|要过户|想过户|要销户|想销户")
+
+
+def asks_about(text: str) -> bool:
+    """A question about a service (要多少钱, 多久, 要带啥) rather than a request for it."""
+    return is_question(text) and not _WANTS.search(text or "") and not re.search(r"\d{6,}", text or "")

@@ -18,11 +18,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.kernel.base import SafeAction
-from actions.kernel.events import latest_intent, latest_text
+from actions.kernel.events import latest_intent, latest_text, tickets_told
 from actions.kernel.channel import say
 from actions.requests.forms import latest_entity
 from actions.kernel.gateway import get_gateway
-from actions.dialogue.knowledge import followup_answer
+from actions.dialogue.knowledge import followup_answer, reply_to_question
+from actions.parsers.questions import asks_about
 from actions.identity.gate import require_identity, verified_for
 from actions.parsers.digits import find_account_no
 from actions.requests.catalog import ADDRESS_REUSED_BY, FORMS, REQUEST_SLOTS, TASKS, Account, Task
@@ -48,13 +49,19 @@ class ActionStartRequest(SafeAction):
             say(dispatcher, tracker, followup.text)
             return [SlotSet("kb_context", followup.doc_id)]
         task = TASKS[latest_intent(tracker)]
+        if task.guides and asks_about(latest_text(tracker)):
+            answered = reply_to_question(dispatcher, tracker, latest_text(tracker), task.title)
+            if answered is not None:  # 「验表要多少钱，不准退不退」: answered, and offered
+                say(dispatcher, tracker, f"需要的话，我可以现在帮您办理{task.title}。", buttons=((f"办理{task.title}", f"/{task.intent}"),))
+                return answered
         events: list[EventType] = [SlotSet("service_task", task.intent), SlotSet("requested_slot", None)]
         events += [SlotSet(s, None) for s in REQUEST_SLOTS if tracker.get_slot(s) is not None]
         if task.target not in ADDRESS_REUSED_BY and not latest_entity(tracker, "address"):
             events.append(SlotSet("service_address", None))
         ticket_no = None
         if task.intent == "query_ticket_status":
-            ticket_no = ticket_no_in(latest_entity(tracker, "ticket_no"))
+            # no number given: the order this conversation opened last (「我那个销户提交了没」)
+            ticket_no = ticket_no_in(latest_entity(tracker, "ticket_no")) or next(reversed(tickets_told(tracker)), None)
             events.append(SlotSet("ticket_no", ticket_no))
 
         # An account given with a request that may use one (停电了, 户号…尾号…) is checked first.

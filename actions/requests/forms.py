@@ -64,6 +64,7 @@ from actions.parsers.values import (
     states_reason,
 )
 from backend_core.gateway.interfaces import NotFound
+from textnorm.noise import is_noise
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +220,7 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
         question about the request, which the form answers before asking again)."""
         text, intent = latest_text(tracker), latest_intent(tracker)
         answering = intent in ANSWER_INTENTS or intent == tracker.get_slot("service_task")
-        if is_digression(tracker, self.own_intents(tracker), self.own_words):
+        if is_noise(text) or is_digression(tracker, self.own_intents(tracker), self.own_words):
             answering = False
         if slot in YES_NO_SLOTS:
             if intent == "affirm" or (slot == "request_confirmed" and confirms(text)):

@@ -44,6 +44,8 @@ REQUEST_ACTIONS = {
     "bind_account": "action_bind_account",
 }
 COMPLAINT_FORM = "complaint_form"
+# Actions that read an account's figures: only their replies can disclose them.
+ACCOUNT_DATA_ACTIONS = frozenset(a for kind in ANSWER_ACTIONS.values() for a in kind) | {"action_bind_account"}
 # Markdown emphasis is **text**; a masked number (138****8000) is not markup.
 MARKUP = re.compile(r"第[一二三四五六七八九十百零〇两\d]+条|\||-{3,}|^\s*#|\*\*[^*\d][^*]*\*\*", re.MULTILINE)
 
@@ -88,6 +90,15 @@ class TurnObservation:
     @property
     def actions(self) -> list[str]:
         return [e.get("name") for e in self.turn_events if e.get("event") == "action"]
+
+    @property
+    def tickets(self) -> set[str]:
+        """Work-order numbers in the reply, also when read out digit by digit (G D 2 0 2 6…)."""
+        return set(TICKET.findall(re.sub(r"(?<=[GD\d])\s+(?=[D\d])", "", self.text)))
+
+    @property
+    def read_account_data(self) -> bool:
+        return bool(ACCOUNT_DATA_ACTIONS & set(self.actions))
 
     @property
     def handed_over(self) -> bool:

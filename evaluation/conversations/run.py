@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 import uuid
@@ -29,13 +30,14 @@ from backend_core.gateway.interfaces import NotFound
 from backend_core.services.context import CoreContext
 from backend_core.core.clock import Clock
 from evaluation.conversations.checks import check_turn, global_failures
-from evaluation.conversations.observe import TICKET, TurnObservation
+from evaluation.conversations.observe import TurnObservation
 from evaluation.conversations.secrets import account_secrets, restore_demo_phones
 from evaluation.conversations.spec import CLASSES, Conversation, load_set
 from evaluation.system import WORLD_DAY, World, attached_world, running_world
 from scripts.running import ROOT
 
 SETS_DIR = Path(__file__).resolve().parent
+_MONEY = re.compile(r"\d+\.\d{2}")
 
 
 @dataclass
@@ -87,7 +89,7 @@ class Player:
                 self.world.url("rasa") + f"/conversations/{conversation.channel}:{sender}/tracker"
             ).json()
             seen = TurnObservation(turn.user, replies, tracker)
-            for ticket in set(TICKET.findall(seen.text)) - tickets:
+            for ticket in seen.tickets - tickets:
                 tickets.add(ticket)
                 try:
                     order = self.orders.get_work_order(ticket)
@@ -98,11 +100,14 @@ class Player:
             if account:
                 verified.add(account)
             failures = check_turn(turn.expect, seen)
-            failures += global_failures(seen, lambda text: self._leaked(text, verified, said))
+            failures += global_failures(seen, lambda text: self._leaked(text, verified, said, seen.read_account_data))
             result.turns.append(TurnResult(turn.user, seen.text, failures))
         return result
 
-    def _leaked(self, text: str, verified: set[str], said: list[str]) -> list[str]:
+    def _leaked(self, text: str, verified: set[str], said: list[str], read_account: bool) -> list[str]:
+        """Secrets of accounts not verified in this conversation. Names, phones and
+        addresses anywhere; money figures only where an action read an account's figures
+        (a computed example, 200度 = 107.60元, may equal someone's bill by chance)."""
         flat = "".join(text.split())
         own = "".join("".join(s.split()) for s in said)
         # A figure the customer's own verified accounts also have (two bills of 123.74) is theirs.
@@ -112,7 +117,7 @@ class Player:
             for account, secrets in self.secrets.items()
             if account not in verified
             for secret in secrets - allowed
-            if secret in flat and secret not in own
+            if secret in flat and secret not in own and (read_account or not _MONEY.fullmatch(secret))
         )
 
 

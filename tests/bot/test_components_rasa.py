@@ -23,6 +23,7 @@ from rasa.shared.utils.io import read_config_file
 from bot.components.address_extractor import AddressEntityExtractor
 from bot.components.address_parser import AddressParser
 from bot.components.entity_reconciler import EntityReconciler, reconcile
+from bot.components.noise_filter import NoiseFilter
 from bot.components.normalizer import DATA_DIR, ChineseTextNormalizer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -169,3 +170,16 @@ def test_pipelines_build_into_a_model_graph(config_path: str) -> None:
     names = [f"run_{c['name']}{i}" for i, c in enumerate(config["pipeline"])]
     graph = DefaultV1Recipe().graph_config_for_recipe(config, {}, TrainingType.NLU)
     assert set(names) <= set(graph.predict_schema.nodes)
+
+
+def test_noise_is_not_understood_whatever_the_classifier_guessed(storage, context) -> None:
+    noise_filter = NoiseFilter.create({}, storage, Resource("noise"), context)
+    guessed = {"name": "bot_identity", "confidence": 0.6}
+    noise, words = (
+        Message(data={"text": text, "intent": dict(guessed), "intent_ranking": [dict(guessed)]})
+        for text in ("？？？？", "你是机器人吗？")
+    )
+    noise_filter.process([noise, words])
+    assert noise.get("intent") == {"name": "nlu_fallback", "confidence": 1.0}
+    assert [r["name"] for r in noise.get("intent_ranking")] == ["nlu_fallback", "bot_identity"]
+    assert words.get("intent") == guessed

@@ -22,10 +22,23 @@ def test_greeting_on_the_phone_speaks_the_choices_instead_of_buttons() -> None:
     assert "您可以说“查电费”" in result.text
 
 
-def test_a_bare_account_number_is_kept_and_the_bot_asks_what_for() -> None:
+def test_a_bare_account_number_starts_the_identity_check() -> None:
     result = Conversation().user("3300012345", "inform", {"account_no": ZHANG_SAN}).run(ActionHandleInform())
     assert result.slot("account_no") == ZHANG_SAN
-    assert "请问您想查询或办理什么" in result.text and result.buttons
+    assert result.followup == "identity_form" and result.slot("pending_action") is None
+
+
+def test_an_account_number_given_inside_a_form_checks_identity_then_goes_back_to_the_form() -> None:
+    conversation = Conversation().user("最近有没有停电计划", "query_planned_outage")
+    conversation.loop = "outage_form"
+    result = conversation.user("户号3300012345 尾号8000", "inform", {"account_no": ZHANG_SAN}).run(ActionHandleInform())
+    assert result.followup == "identity_form" and result.slot("pending_action") == "outage_form"
+
+
+def test_an_account_number_after_an_account_question_resumes_it() -> None:
+    conversation = Conversation().user("我家欠费吗", "query_arrears")
+    result = conversation.user("3300012345", "inform", {"account_no": ZHANG_SAN}).run(ActionHandleInform())
+    assert result.slot("pending_action") == "action_query_arrears"
 
 
 def test_a_long_digit_string_that_is_no_account_gets_a_question_back() -> None:

@@ -151,7 +151,7 @@ def test_a_full_phone_number_counts_as_its_last_4_digits(core) -> None:
     assert "核验通过" in give(conversation, ZHANG_SAN, "13800138000")
 
 
-@pytest.mark.parametrize("typed", ["12345", "123456789", "<b>330001</b>", "😀😀"])
+@pytest.mark.parametrize("typed", ["12345", "123456789", "<b>330001</b>", "我不知道"])
 def test_something_that_is_no_account_number_is_asked_again_without_a_check(core, typed: str) -> None:
     conversation = identity_form(Conversation())
     reply = conversation.answer_form(ValidateIdentityForm(), "account_no", typed)
