@@ -14,13 +14,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.kernel.base import SafeAction
+from actions.dialogue.also_asked import AlsoAnswers
 from actions.dialogue.knowledge import reply_to_question
-from actions.kernel.events import intent_of, latest_text, user_messages
-from actions.parsers.figures import gives_its_own_figures
-from actions.kernel.clock import today
-from actions.kernel.gateway import get_gateway
 from actions.identity.gate import require_identity, verified_for
+from actions.kernel.base import SafeAction
+from actions.kernel.clock import today
+from actions.kernel.events import intent_of, latest_text, user_messages
+from actions.kernel.gateway import get_gateway
+from actions.parsers.figures import gives_its_own_figures
 from actions.parsers.periods import MonthSpan, parse_period
 from backend_core.gateway.interfaces import CoreGateway
 
@@ -68,7 +69,7 @@ ACCOUNT_ACTIONS = {
 }
 
 
-class AccountAction(SafeAction, ABC):
+class AccountAction(AlsoAnswers, SafeAction, ABC):
     """An answer about the verified account; asks for identity first when needed."""
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:

@@ -12,12 +12,23 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account.base import AccountAction, requested_period, shown
-from actions.kernel.channel import say
-from actions.kernel.facts import service_facts, tariff_facts
-from actions.kernel.clock import today
-from actions.wording.fmt import METER_STATES, channel_label, day_label, kwh, money, month_label, moment_label, price, short_month, yuan
 from actions.handoff.offers import offer_human
+from actions.kernel.channel import say
+from actions.kernel.clock import today
+from actions.kernel.facts import service_facts, tariff_facts
 from actions.parsers.periods import MonthSpan
+from actions.wording.fmt import (
+    METER_STATES,
+    channel_label,
+    day_label,
+    kwh,
+    moment_label,
+    money,
+    month_label,
+    price,
+    short_month,
+    yuan,
+)
 from backend_core.gateway.interfaces import Bill, BillLine, CoreGateway, NotFound
 
 PAY_BUTTONS = (("缴费方式", "/how_to_pay"), ("查欠费", "/query_arrears"))

@@ -15,7 +15,6 @@ from actions.wording.fmt import TIER_NAMES, kwh, money, month_label, price, shor
 from backend_core.gateway.interfaces import CoreGateway, NotFound, TariffFacts, Usage
 
 
-
 def tier_prices_words(facts: TariffFacts) -> str:
     """第一档每度0.538元，第二档0.588元，第三档0.838元."""
     return "，".join(f"{TIER_NAMES[i + 1]}每度{price(p).removesuffix('元/度')}元" for i, p in enumerate(facts.residential.tier_prices))

@@ -7,17 +7,17 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.kernel.base import SafeAction
-from actions.kernel.events import last_answer_among, latest_intent, latest_text, slot_set_in_previous_turn
-from actions.kernel.channel import Button, say
-from actions.kernel.clock import today
-from actions.parsers.digits import find_account_no, find_mobile
-from actions.wording.fmt import month_label
 from actions.account.base import ACCOUNT_ACTIONS
 from actions.handoff.offers import agent_hours_words, leave_form, offer_human, topic_intent
 from actions.identity.gate import require_identity
-from actions.requests.catalog import TASKS, Account
+from actions.kernel.base import SafeAction
+from actions.kernel.channel import Button, say
+from actions.kernel.clock import today
+from actions.kernel.events import last_answer_among, latest_intent, latest_text, slot_set_in_previous_turn
+from actions.parsers.digits import find_account_no, find_mobile
 from actions.parsers.periods import parse_period
+from actions.requests.catalog import TASKS, Account
+from actions.wording.fmt import month_label
 
 MAIN_MENU: tuple[Button, ...] = (
     ("查电费", "/query_bill"),

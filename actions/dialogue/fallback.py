@@ -18,9 +18,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.kernel.base import SafeAction
 from actions.dialogue.knowledge import reply_to_question
 from actions.handoff.offers import offer_human
+from actions.kernel.base import SafeAction
 from actions.kernel.channel import say
 from actions.kernel.events import consecutive_answers_by, latest_text
 from textnorm.noise import is_noise

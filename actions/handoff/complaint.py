@@ -10,12 +10,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.kernel.base import AskAction, SafeAction
-from actions.kernel.events import latest_text
-from actions.kernel.channel import say
-from actions.kernel.facts import service_facts
-from actions.handoff.offers import agents_on_duty, clock_words, hand_over
 from actions.handoff.human import CallbackPhoneSlot
+from actions.handoff.offers import agents_on_duty, clock_words, hand_over
+from actions.kernel.base import AskAction, SafeAction
+from actions.kernel.channel import say
+from actions.kernel.events import latest_text
+from actions.kernel.facts import service_facts
 from actions.requests.orders import create_service_order
 
 MAX_DETAIL = 500  # characters kept in the order; a 5,000-character rant is cut, not refused

@@ -9,14 +9,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.handoff.offers import clock_words, hand_over, leave_form, topic_intent
 from actions.kernel.answers import reply_to
 from actions.kernel.base import AskAction, SafeAction
-from actions.kernel.events import latest_intent
 from actions.kernel.channel import say
-from actions.parsers.digits import find_mobile
-from actions.wording.fmt import masked_phone
-from actions.handoff.offers import clock_words, hand_over, leave_form, topic_intent
+from actions.kernel.events import latest_intent
 from actions.kernel.facts import service_facts
+from actions.parsers.digits import find_mobile
 from actions.requests.orders import create_service_order
 
 BAD_PHONE = "这个号码不像手机号码。"

@@ -15,8 +15,8 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.kernel.channel import say
-from actions.kernel.events import topic_intent as latest_topic
 from actions.kernel.clock import now
+from actions.kernel.events import topic_intent as latest_topic
 from actions.kernel.facts import service_facts
 from actions.wording.fmt import mask_account
 

@@ -13,16 +13,16 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.kernel.base import SafeAction
-from actions.kernel.events import latest_intent, text_of_latest
-from actions.kernel.channel import channel_of, say
-from actions.kernel.facts import service_facts, tariff_facts
-from actions.wording.fmt import moment_label, money
-from actions.kernel.gateway import get_gateway
+from actions.dialogue.also_asked import AlsoAnswers
 from actions.handoff.offers import offer_human
 from actions.identity.gate import verified_for
-from actions.wording.fmt import masked_phone
+from actions.kernel.base import SafeAction
+from actions.kernel.channel import channel_of, say
+from actions.kernel.events import latest_intent, text_of_latest
+from actions.kernel.facts import service_facts, tariff_facts
+from actions.kernel.gateway import get_gateway
 from actions.requests.orders import create_service_order
+from actions.wording.fmt import masked_phone, moment_label, money
 from actions.wording.requests import SAFETY_ADVICE, account_words
 from backend_core.gateway.interfaces import Outage, WorkOrder
 
@@ -76,7 +76,7 @@ def _arrival_words(order: WorkOrder) -> str:
     return f"抢修人员会在{minutes}分钟内（{by}前）到达现场"
 
 
-class ActionDiagnoseOutage(SafeAction):
+class ActionDiagnoseOutage(AlsoAnswers, SafeAction):
     """Ends outage_form for report_outage: a known cause, or a repair order (repair_form)."""
 
     action_name = "action_diagnose_outage"
@@ -142,7 +142,7 @@ class ActionCreateRepairOrder(SafeAction):
         return DONE
 
 
-class ActionRestoreTime(SafeAction):
+class ActionRestoreTime(AlsoAnswers, SafeAction):
     """Ends outage_form for query_restore_time."""
 
     action_name = "action_restore_time"
@@ -160,7 +160,7 @@ class ActionRestoreTime(SafeAction):
         return DONE
 
 
-class ActionPlannedOutages(SafeAction):
+class ActionPlannedOutages(AlsoAnswers, SafeAction):
     """Ends outage_form for query_planned_outage: planned work in the next two weeks."""
 
     action_name = "action_planned_outages"
@@ -192,7 +192,7 @@ def _hazard_description(tracker: Tracker) -> str:
     return text_of_latest(tracker, "report_hazard") or "客户报告安全隐患"
 
 
-class ActionCreateHazardOrder(SafeAction):
+class ActionCreateHazardOrder(AlsoAnswers, SafeAction):
     """Ends hazard_form: an urgent order at once, safety advice, and a human offered."""
 
     action_name = "action_create_hazard_order"

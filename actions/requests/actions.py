@@ -17,19 +17,20 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.kernel.base import SafeAction
-from actions.kernel.events import latest_intent, latest_text, tickets_told
-from actions.kernel.channel import say
-from actions.requests.forms import latest_entity
-from actions.kernel.gateway import get_gateway
+from actions.dialogue.also_asked import AlsoAnswers
 from actions.dialogue.knowledge import followup_answer, reply_to_question
-from actions.parsers.questions import asks_about
 from actions.identity.gate import require_identity, verified_for
+from actions.kernel.base import SafeAction
+from actions.kernel.channel import say
+from actions.kernel.events import latest_intent, latest_text, tickets_told
+from actions.kernel.gateway import get_gateway
 from actions.parsers.digits import find_account_no
+from actions.parsers.questions import asks_about
 from actions.requests.catalog import ADDRESS_REUSED_BY, FORMS, REQUEST_SLOTS, TASKS, Account, Task
-from actions.wording.fmt import masked_phone
+from actions.requests.forms import latest_entity
 from actions.requests.orders import create_service_order, request_ended
-from actions.wording.requests import ORDER_STATES, REGISTERED_PHONE, intro_text, date_label, deadline_words, work_order_value
+from actions.wording.fmt import masked_phone
+from actions.wording.requests import ORDER_STATES, REGISTERED_PHONE, date_label, deadline_words, intro_text, work_order_value
 from backend_core.gateway.interfaces import CoreError, NotFound, WorkOrder
 
 
@@ -40,7 +41,7 @@ def ticket_no_in(text: str | None) -> str | None:
     return "".join(text.split()).upper() or None
 
 
-class ActionStartRequest(SafeAction):
+class ActionStartRequest(AlsoAnswers, SafeAction):
     action_name = "action_start_request"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
@@ -173,7 +174,7 @@ def _order_line(order: WorkOrder) -> str:
     return line
 
 
-class ActionTicketStatus(SafeAction):
+class ActionTicketStatus(AlsoAnswers, SafeAction):
     """By the ticket number the customer gives, or the verified account's latest orders."""
 
     action_name = "action_ticket_status"

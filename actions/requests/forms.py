@@ -23,32 +23,22 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.dialogue.digressions import AnswersQuestions, is_digression
+from actions.identity.gate import verified_for
 from actions.kernel import clock
 from actions.kernel.base import apologize
-from actions.dialogue.digressions import AnswersQuestions, is_digression
-from actions.parsers.questions import is_question
-from actions.kernel.events import latest_intent, latest_text, texts_since
 from actions.kernel.channel import channel_of, say
-from actions.wording.fmt import money
+from actions.kernel.events import latest_intent, latest_text, texts_since
 from actions.kernel.gateway import get_gateway
-from actions.identity.gate import verified_for
 from actions.parsers.periods import parse_period
-from actions.requests.calendar import is_working_day
-from actions.requests.catalog import (
-    FORMS,
-    METER_VISIT_WINDOW_DAYS,
-    REGISTERED_PHONE_SERVES,
-    Account,
-    Form,
-    task_for_form,
-)
-from actions.wording.requests import DOCUMENT_HELP, date_label, last_billed_period, periods_label, span_value
+from actions.parsers.questions import is_question
 from actions.parsers.values import (
     CheckDigitMismatch,
     Invalid,
     clean_address,
     clean_free_text,
     clean_name,
+    confirms,
     document_answers,
     find_address,
     find_name,
@@ -58,11 +48,21 @@ from actions.parsers.values import (
     parse_date,
     parse_id_number,
     parse_mobile,
-    confirms,
     parse_yes_no,
     reason_text,
     states_reason,
 )
+from actions.requests.calendar import is_working_day
+from actions.requests.catalog import (
+    FORMS,
+    METER_VISIT_WINDOW_DAYS,
+    REGISTERED_PHONE_SERVES,
+    Account,
+    Form,
+    task_for_form,
+)
+from actions.wording.fmt import money
+from actions.wording.requests import DOCUMENT_HELP, date_label, last_billed_period, periods_label, span_value
 from backend_core.gateway.interfaces import NotFound
 from textnorm.noise import is_noise
 

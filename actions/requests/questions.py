@@ -16,8 +16,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.kernel.channel import Button, channel_of, say
 from actions.identity.gate import verified_for
+from actions.kernel.channel import Button, channel_of, say
 from actions.requests.catalog import FORMS, task_for_form
 from actions.wording.requests import DOCUMENT_HELP, SAFETY_ADVICE, summary_lines
 

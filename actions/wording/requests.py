@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from actions.kernel.clock import LOCAL_TZ
-from actions.wording.fmt import mask_account, yuan
-from actions.parsers.periods import MonthSpan, shift
 from actions.kernel.facts import service_facts, tariff_facts
+from actions.parsers.periods import MonthSpan, shift
 from actions.requests.catalog import Form, Task
+from actions.wording.fmt import mask_account, yuan
 
 WEEKDAYS = "一二三四五六日"
 REGISTERED_PHONE = "户号登记的手机"

@@ -24,8 +24,8 @@ from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_VALUE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from textnorm.digits import convert_spoken_digits, fold_width
 from bot.components.homophones import HomophoneCorrector, read_domain_words
+from textnorm.digits import convert_spoken_digits, fold_width
 
 logger = logging.getLogger(__name__)
 

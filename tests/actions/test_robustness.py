@@ -11,19 +11,19 @@ from hypothesis import strategies as st
 from rasa_sdk import Action
 
 import actions.account.base
-import actions.kernel.base
 import actions.account.billing
 import actions.account.binding
-import actions.handoff.complaint
+import actions.account.usage
 import actions.dialogue.conversation
 import actions.dialogue.fallback
+import actions.dialogue.knowledge
+import actions.handoff.complaint
 import actions.handoff.human
 import actions.identity.forms
-import actions.dialogue.knowledge
-import actions.account.usage
+import actions.kernel.base
 from actions.kernel.channel import for_voice
-from actions.parsers.digits import find_account_no, find_last4, find_mobile
 from actions.kernel.gateway import use_gateway
+from actions.parsers.digits import find_account_no, find_last4, find_mobile
 from actions.parsers.periods import parse_period
 from tests.actions.support import ZHANG_SAN, Conversation, verified
 

@@ -9,7 +9,7 @@ import pytest
 
 from actions.dialogue import knowledge
 from actions.dialogue.fallback import ActionHandleFallback
-from actions.dialogue.knowledge import ActionAnswerFromKb, ActionOutOfScope
+from actions.dialogue.answers import ActionAnswerFromKb, ActionOutOfScope
 from tests.actions.support import QIAN_QI, Conversation, off_hours, verified
 
 LARGE_HOUSEHOLD = SimpleNamespace(

@@ -24,8 +24,8 @@ from actions.outages.actions import (
     ActionSubscribeOutage,
 )
 from backend_core.core.clock import Clock
-from tests.actions.support import LI_SI, QIAN_QI, WANG_WU, ZHANG_SAN, Conversation, off_hours, verified
 from tests.actions.service_support import said, whole_domain  # noqa: F401
+from tests.actions.support import LI_SI, QIAN_QI, WANG_WU, ZHANG_SAN, Conversation, off_hours, verified
 
 TICKET = re.compile(r"GD\d{12}")
 DURING_WANG_WU_OUTAGE = datetime(2026, 11, 24, 10, 0)

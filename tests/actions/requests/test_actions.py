@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-from actions.requests.forms import ValidateCapacityChangeForm
 from actions.requests.actions import (
     ActionCancelRequest,
     ActionStartRequest,
@@ -15,8 +14,9 @@ from actions.requests.actions import (
     ActionTicketStatus,
     ActionUpdateContact,
 )
-from tests.actions.support import LAST4, QIAN_QI, WANG_WU, ZHANG_SAN, ZHAO_LIU, Conversation, run_on, verified
+from actions.requests.forms import ValidateCapacityChangeForm
 from tests.actions.service_support import activate, said, whole_domain  # noqa: F401
+from tests.actions.support import LAST4, QIAN_QI, WANG_WU, ZHANG_SAN, ZHAO_LIU, Conversation, run_on, verified
 
 TICKET = re.compile(r"GD\d{12}")
 

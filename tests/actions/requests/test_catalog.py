@@ -12,8 +12,8 @@ import pytest
 import yaml
 from rasa_sdk.executor import ActionExecutor
 
-from actions.requests.questions import ASK_ACTIONS
 from actions.requests.catalog import FORMS, TASKS
+from actions.requests.questions import ASK_ACTIONS
 from tests.actions.support import REPO_ROOT
 
 SERVICE = yaml.safe_load((REPO_ROOT / "bot" / "domain" / "service.yml").read_text(encoding="utf-8"))

@@ -6,7 +6,6 @@ The bot's day is Saturday 2026-11-21 (tests/actions/support.py).
 
 from __future__ import annotations
 
-from actions.requests.questions import ActionAskRequestConfirmed, ASK_ACTIONS
 from actions.requests.forms import (
     ValidateCapacityChangeForm,
     ValidateEvChargerForm,
@@ -20,8 +19,9 @@ from actions.requests.forms import (
     ValidateTransferForm,
     ValidateUpdateContactForm,
 )
-from tests.actions.support import LI_SI, QIAN_QI, SHOP, WANG_WU, ZHANG_SAN, ZHAO_LIU, Conversation, verified
+from actions.requests.questions import ASK_ACTIONS, ActionAskRequestConfirmed
 from tests.actions.service_support import activate, answer, still_needed, whole_domain  # noqa: F401
+from tests.actions.support import LI_SI, QIAN_QI, SHOP, WANG_WU, ZHANG_SAN, ZHAO_LIU, Conversation, verified
 
 ID = "11010519491231002X"
 
