@@ -43,12 +43,15 @@ os.chdir(ROOT)
 sys.path.insert(0, str(ROOT))
 
 from rasa.core.agent import Agent  # noqa: E402
+
+from scripts.heldout import TrainingLines  # noqa: E402
 from rasa.model_training import train_nlu  # noqa: E402
 from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402
 from rasa.utils.common import configure_logging_and_warnings  # noqa: E402
 from rasa.utils.log_utils import configure_structlog  # noqa: E402
 
 FALLBACK_INTENT = "nlu_fallback"
+HAZARD = "report_hazard"
 # The entities the actions act on; the project's goal is F1 >= 0.97 for each.
 KEY_ENTITIES = ["account_no", "phone", "phone_last4", "ticket_no", "period", "amount"]
 GOAL = 0.97
@@ -95,32 +98,31 @@ def top_confidence(parse: dict[str, Any]) -> float:
     return float(_top(parse).get("confidence") or 0.0)
 
 
-def load_test_split(test_dir: Path) -> list[tuple[str, Any]]:
-    """(file name, message) for every labelled test message; the file is kept so each
-    split (the original one, the one written blind) gets its own accuracy."""
-    files = sorted(test_dir.glob("*.yml")) if test_dir.is_dir() else [test_dir]
-    return [
-        (path.name, m) for path in files for m in load_data(str(path)).training_examples if m.get("intent")
-    ]
+def load_test_split(tests: list[Path], training: TrainingLines) -> tuple[list[tuple[str, Any]], Counter, set[str]]:
+    """(file name, message) for every labelled test message the training data does not
+    cover (scripts/heldout.py), the count dropped per file, and the files that annotate
+    no entity at all (intent-only sets: their unannotated values are no misses)."""
+    files = [f for t in tests for f in (sorted(t.glob("*.yml")) if t.is_dir() else [t])]
+    kept, dropped, intent_only = [], Counter(), set()
+    for path in files:
+        messages = [m for m in load_data(str(path)).training_examples if m.get("intent")]
+        if not any(m.get("entities") for m in messages):
+            intent_only.add(path.name)
+        for message in messages:
+            if training.covers(message.get("text")):
+                dropped[path.name] += 1
+            else:
+                kept.append((path.name, message))
+    return kept, dropped, intent_only
 
 
-def _folded(text: str) -> str:
-    """A message without spaces and punctuation, for spotting verbatim repeats."""
-    return "".join(ch for ch in text if ch.isalnum())
-
-
-def training_texts(train_dir: Path) -> frozenset[str]:
-    return frozenset(_folded(m.get("text")) for m in load_data(str(train_dir)).training_examples if m.get("text"))
-
-
-def evaluate(model: Path, test_dir: Path, train_dir: Path) -> dict[str, Any]:
-    """Scores on the test split; each file's accuracy is also given on its messages that
-    do not occur verbatim in the training data (short ones like 你好 and the seed
-    phrases of intents.yml occur in both), the stricter figure."""
-    tagged = load_test_split(test_dir)
+def evaluate(model: Path, test_dir: list[Path], train_dir: Path) -> dict[str, Any]:
+    """Scores on the test split, without the lines the training data covers (reported per
+    file). Entities are scored on the files that annotate them; report_hazard recall and
+    precision per file."""
+    tagged, dropped, intent_only = load_test_split(test_dir, TrainingLines(train_dir))
     examples = [m for _, m in tagged]
     parses = predict(model, [m.get("text") for m in examples])
-    seen = training_texts(train_dir)
     per_file: dict[str, Counter] = defaultdict(Counter)
 
     intent_counts: dict[str, Counter] = defaultdict(Counter)
@@ -131,8 +133,9 @@ def evaluate(model: Path, test_dir: Path, train_dir: Path) -> dict[str, Any]:
     for (source, message), parse in zip(tagged, parses):
         gold, predicted, final = message.get("intent"), top_intent(parse), parse["intent"]["name"]
         per_file[source].update(examples=1, correct=predicted == gold)
-        if _folded(message.get("text")) not in seen:
-            per_file[source].update(unseen=1, unseen_correct=predicted == gold)
+        per_file[source].update(
+            hazards=gold == HAZARD, hazards_found=gold == HAZARD == predicted, hazard_alarms=predicted == HAZARD
+        )
         fallbacks += final == FALLBACK_INTENT
         correct_final += final == gold
         if predicted == gold:
@@ -145,6 +148,8 @@ def evaluate(model: Path, test_dir: Path, train_dir: Path) -> dict[str, Any]:
 
         gold_entities = {(e["start"], e["end"], e["entity"]) for e in message.get("entities") or []}
         found = {(e["start"], e["end"], e["entity"]) for e in parse.get("entities") or []}
+        if source in intent_only:
+            gold_entities = found = set()
         for _, _, label in gold_entities & found:
             entity_counts[label]["tp"] += 1
         for _, _, label in found - gold_entities:
@@ -184,8 +189,10 @@ def evaluate(model: Path, test_dir: Path, train_dir: Path) -> dict[str, Any]:
             name: {
                 "examples": c["examples"],
                 "intent_accuracy": c["correct"] / c["examples"],
-                "unseen_examples": c["unseen"],
-                "unseen_intent_accuracy": c["unseen_correct"] / c["unseen"] if c["unseen"] else None,
+                "dropped_as_in_training": dropped[name],
+                "entities_scored": name not in intent_only,
+                "hazard_recall": c["hazards_found"] / c["hazards"] if c["hazards"] else None,
+                "hazard_precision": c["hazards_found"] / c["hazard_alarms"] if c["hazard_alarms"] else None,
             }
             for name, c in sorted(per_file.items())
         },
@@ -223,8 +230,11 @@ def render(result: dict[str, Any]) -> str:
         f"(fallback on {_f(result['fallback_rate'])} of messages)",
         "- intent accuracy by test file:",
         *[
-            f"  - {name}: {_f(m['intent_accuracy'])} on {m['examples']} messages; "
-            f"{_f(m['unseen_intent_accuracy'] or 0.0)} on the {m['unseen_examples']} not in the training data verbatim"
+            f"  - {name}: {_f(m['intent_accuracy'])} on {m['examples']} messages"
+            f" ({m['dropped_as_in_training']} dropped as in training)"
+            + (f"; report_hazard recall {_f(m['hazard_recall'])}" if m.get("hazard_recall") is not None else "")
+            + (f", precision {_f(m['hazard_precision'])}" if m.get("hazard_precision") is not None else "")
+            + ("" if m["entities_scored"] else "; intent only")
             for name, m in result.get("per_file", {}).items()
         ],
         f"- intent macro-F1: **{_f(result['intent_macro_f1'])}**",
@@ -282,8 +292,10 @@ def main() -> None:
     parser.add_argument("--config", type=Path, default=Path("config.yml"))
     parser.add_argument("--compare", type=Path, nargs="+", metavar="CONFIG")
     parser.add_argument("--train", type=Path, default=Path("nlu_data/train"))
-    parser.add_argument("--test", type=Path, default=Path("nlu_data/test"))
+    parser.add_argument("--test", type=Path, nargs="+", default=[Path("nlu_data/test")],
+                        help="test files or folders (a blind set is evaluated once: name the files)")
     parser.add_argument("--reports", type=Path, default=Path("reports"))
+    parser.add_argument("--name", default="nlu_eval", help="report file stem (reports/<name>.md and .json)")
     parser.add_argument(
         "--cache", action="store_true",
         help="reuse components Rasa trained before (fast comparisons; times then mean little)",
@@ -316,8 +328,8 @@ def main() -> None:
                 "train_seconds": seconds,
             }
     report = render(result)
-    (args.reports / "nlu_eval.md").write_text(report, encoding="utf-8")
-    (args.reports / "nlu_eval.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    (args.reports / f"{args.name}.md").write_text(report, encoding="utf-8")
+    (args.reports / f"{args.name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     print(report.split("\n## Errors")[0])
 
 
