@@ -117,7 +117,7 @@ class ActionQueryBalance(AccountAction):
             if arrears.items:
                 owed = f"目前有未缴电费{money(arrears.principal)}"
                 owed += f"，另有违约金{money(arrears.late_fee)}。" if arrears.late_fee > 0 else "。"
-            say(dispatcher, tracker, f"您的户号是先用电、后交费的用户，没有预存余额；{owed}", buttons=PAY_BUTTONS)
+            say(dispatcher, tracker, f"您的户号是先用电、后交费，没有预存余额；{owed}", buttons=PAY_BUTTONS)
             return []
         status = gateway.get_prepaid_status(account_no)
         prepaid = tariff_facts().prepaid

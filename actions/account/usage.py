@@ -12,6 +12,7 @@ from actions.account.base import AccountAction, requested_period, shown
 from actions.kernel.channel import say
 from actions.kernel.facts import tariff_facts
 from actions.wording.fmt import TIER_NAMES, kwh, money, month_label, price, short_month
+from actions.wording.requests import hours_words
 from backend_core.gateway.interfaces import CoreGateway, NotFound, TariffFacts, Usage
 
 
@@ -113,7 +114,7 @@ class ActionTouAdvice(AccountAction):
             return []
         months = f"{month_label(advice.months_compared[0])}至{month_label(advice.months_compared[-1])}"
         figures = (
-            f"按您{months}的实际用电测算（谷时段{tariff_facts().residential.time_of_use.valley_hours}"
+            f"按您{months}的实际用电测算（谷时段{hours_words(tariff_facts().residential.time_of_use.valley_hours)}"
             f"用电占{advice.valley_share_pct}%）："
             f"不分时电费{money(advice.flat_total)}，峰谷电价{money(advice.tou_total)}。"
         )

@@ -11,8 +11,8 @@ from actions.handoff.offers import offer_human
 from actions.identity.gate import locked_until, verified_for
 from actions.kernel.base import SafeAction
 from actions.kernel.channel import say
-from actions.kernel.clock import LOCAL_TZ
 from actions.kernel.facts import service_facts
+from actions.wording.fmt import time_label
 
 
 class ActionResumePending(SafeAction):
@@ -35,7 +35,7 @@ class ActionResumePending(SafeAction):
         facts = service_facts()
         text = (
             f"为保护账户安全，身份核验连续{facts.identity_max_failures}次未通过，{facts.identity_lock_minutes}分钟内暂停核验，"
-            f"请在{until.astimezone(LOCAL_TZ):%H:%M}以后再试。"
+            f"请在{time_label(until)}以后再试。"
             "人工客服可以通过核对户名、用电地址等信息帮您办理。"
         )
         return events + offer_human(dispatcher, tracker, "identity_lockout", text)

@@ -22,7 +22,7 @@ from actions.kernel.events import latest_intent, text_of_latest
 from actions.kernel.facts import service_facts, tariff_facts
 from actions.kernel.gateway import get_gateway
 from actions.requests.orders import create_service_order
-from actions.wording.fmt import masked_phone, moment_label, money
+from actions.wording.fmt import masked_phone, moment_label, money, plain_area, plain_reason, time_label
 from actions.wording.requests import SAFETY_ADVICE, account_words
 from backend_core.gateway.interfaces import Outage, WorkOrder
 
@@ -50,7 +50,7 @@ def _restore_words(outage: Outage) -> str:
 
 def outage_now(outage: Outage) -> str:
     text = (
-        f"您所在的{outage.scope}正在{OUTAGE_KINDS[outage.kind]}（{outage.reason}），"
+        f"很抱歉给您带来不便。{plain_area(outage.scope)}正在{OUTAGE_KINDS[outage.kind]}（{plain_reason(outage.reason)}），"
         f"从{moment_label(outage.start)}开始，{_restore_words(outage)}。"
     )
     if outage.kind == "fault":
@@ -72,7 +72,7 @@ def _arrival_words(order: WorkOrder) -> str:
     minutes = _arrival_minutes(order)
     if minutes is None:
         return "抢修人员会尽快到达现场"
-    by = f"{order.deadline:%H:%M}" if order.deadline.date() == order.created_at.date() else moment_label(order.deadline)
+    by = time_label(order.deadline) if order.deadline.date() == order.created_at.date() else moment_label(order.deadline)
     return f"抢修人员会在{minutes}分钟内（{by}前）到达现场"
 
 
@@ -94,7 +94,7 @@ class ActionDiagnoseOutage(AlsoAnswers, SafeAction):
                 say(
                     dispatcher,
                     tracker,
-                    f"查到原因了：您家是预付费电表，目前余额{money(balance)}，余额不足电表已自动停电。"
+                    f"很抱歉让您停电了。查到原因：您家是预付费电表，目前余额{money(balance)}，余额不足电表已自动停电。"
                     f"充值到余额大于0后，{tariff_facts().prepaid.reconnect_within_hours}小时内会自动恢复供电。可以通过{PAY_CHANNELS}充值。",
                 )
                 return DONE
@@ -103,7 +103,7 @@ class ActionDiagnoseOutage(AlsoAnswers, SafeAction):
                 say(
                     dispatcher,
                     tracker,
-                    f"查到原因了：您的账户因欠费已停电，目前欠费{money(arrears.total)}"
+                    f"很抱歉让您停电了。查到原因：您的账户因欠费已停电，目前欠费{money(arrears.total)}"
                     f"（含违约金{money(arrears.late_fee)}）。结清欠费后，{service_facts().reconnection_after_arrears_paid_hours}小时内恢复供电。"
                     f"可以通过{PAY_CHANNELS}缴费。",
                 )
@@ -176,7 +176,7 @@ class ActionPlannedOutages(AlsoAnswers, SafeAction):
             )
             return DONE
         lines = "\n".join(
-            f"{moment_label(o.start)}至{moment_label(o.end) if o.end else '另行通知'}，{o.scope}，{o.reason}"
+            f"{moment_label(o.start)}至{moment_label(o.end) if o.end else '另行通知'}，{plain_area(o.scope)}，{plain_reason(o.reason)}"
             for o in planned
         )
         say(

@@ -138,7 +138,7 @@ TASKS = {
             "校验期间电费照常缴纳，校验结果在{meter_result_days}个工作日内告知您。", guides=('b_meter_check',)),
         Task(
             "apply_tou", "居民峰谷电价", "tou_form", Account.REQUIRED, SUBMIT,
-            "居民峰谷电价只适用于居民用户，从下一个电费月起执行，办理后至少执行12个月。"
+            "居民峰谷电价只适用于居民生活用电，从下一个电费月起执行，办理后至少执行12个月。"
             "高峰时段{tou_peak_hours}每度{tou_peak_price}元，低谷时段{tou_valley_hours}每度{tou_valley_price}元"
             "（第一档价格，第二、三档另加阶梯加价）。", guides=('b_tou_application', 'a_residential_tou', 'a_tou_worth_it')),
         Task(

@@ -452,7 +452,7 @@ class ValidateTouForm(ServiceFormValidation):
     def precheck(self, tracker: Tracker) -> str | None:
         account = get_gateway().account_summary(verified_for(tracker))
         if account.customer_class != "residential":
-            return "居民峰谷电价只适用于居民用户。您的账户不是居民用电，执行的是对应类别的分时电价，不需要另外申请。"
+            return "居民峰谷电价只适用于居民生活用电。您的账户不是居民用电，执行的是对应类别的分时电价，不需要另外申请。"
         if account.time_of_use:
             return "您的账户已经在执行居民峰谷电价了，不需要重复办理。"
         return None

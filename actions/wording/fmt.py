@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -60,10 +61,35 @@ def day_label(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def moment_label(value: datetime) -> str:
-    """Local time, e.g. 11月21日 08:00."""
+def time_label(value: datetime) -> str:
+    """The local time of day as people write it: 8:05, not 08:05."""
     local = value.astimezone(LOCAL_TZ) if value.tzinfo else value
-    return f"{local.month}月{local.day}日 {local:%H:%M}"
+    return f"{local.hour}:{local.minute:02d}"
+
+
+def moment_label(value: datetime) -> str:
+    """Local time as people write it, e.g. 11月21日 8:00."""
+    local = value.astimezone(LOCAL_TZ) if value.tzinfo else value
+    return f"{local.month}月{local.day}日 {time_label(local)}"
+
+
+_FEEDER = re.compile(r"^[\u4e00-\u9fff]*?\d+[kK][vV][\u4e00-\u9fff]*?线\s*")
+_AREA_NUMBER = re.compile(r"\d+号台区|台区")
+
+
+def plain_area(scope: str) -> str:
+    """The streets and communities an outage covers, without grid names: 城南10kV花园线
+    （南湖路2号台区、幸福小区台区） -> 南湖路、幸福小区一带."""
+    inner = re.search(r"[（(](.+?)[）)]", scope)
+    places = inner.group(1) if inner else _FEEDER.sub("", scope)
+    names = [_AREA_NUMBER.sub("", p).strip() for p in re.split(r"[、,，\s]+", places)]
+    names = [n for n in dict.fromkeys(names) if n and not n.startswith("等")]
+    return ("、".join(names) + "一带") if names else "您所在的片区"
+
+
+def plain_reason(reason: str) -> str:
+    """台区低压电缆故障 -> 附近低压电缆故障."""
+    return reason.replace("台区", "附近")
 
 
 def channel_label(channel: str) -> str:

@@ -14,7 +14,7 @@ from actions.kernel.clock import LOCAL_TZ
 from actions.kernel.facts import service_facts, tariff_facts
 from actions.parsers.periods import MonthSpan, shift
 from actions.requests.catalog import Form, Task
-from actions.wording.fmt import mask_account, yuan
+from actions.wording.fmt import mask_account, moment_label, yuan
 
 WEEKDAYS = "一二三四五六日"
 REGISTERED_PHONE = "户号登记的手机"
@@ -83,7 +83,7 @@ def deadline_words(deadline: datetime) -> str:
     local = _local(deadline)
     if local.time() >= time(23, 59):
         return f"{date_label(local.date())}前"
-    return f"{local.month}月{local.day}日 {local:%H:%M}前"
+    return f"{moment_label(local)}前"
 
 
 def periods_label(value: str) -> str:

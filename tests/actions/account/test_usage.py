@@ -49,7 +49,7 @@ def test_explaining_a_month_not_issued_yet_explains_the_latest(core) -> None:
 
 def test_time_of_use_would_save_money_on_the_customer_s_own_data(core) -> None:
     result = ask(ZHANG_SAN, "我适合办峰谷电吗", "ask_tou_advice", ActionTouAdvice())
-    assert "可省200.30元" in result.text and "谷时段22:00-08:00用电占33.9%" in result.text
+    assert "可省200.30元" in result.text and "谷时段22:00-次日8:00用电占33.9%" in result.text
     assert {"title": "办理峰谷电价", "payload": "/apply_tou"} in result.buttons
 
 
