@@ -10,6 +10,7 @@ names neither the account holder nor which of the two values was wrong.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from datetime import timedelta
@@ -103,7 +104,7 @@ class ValidateIdentityForm(AnswersQuestions, FormValidationAction):
             return {"phone_last4": latest_text(tracker)}
         return {}
 
-    def validate_account_no(
+    async def validate_account_no(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         account = find_account_no(str(value or ""))
@@ -112,10 +113,10 @@ class ValidateIdentityForm(AnswersQuestions, FormValidationAction):
             return {"account_no": None}
         last4 = tracker.get_slot("phone_last4")
         if last4 and "phone_last4" not in tracker.slots_to_validate():  # the last 4 digits came first
-            return self._check(account, last4, dispatcher, tracker)
+            return await asyncio.to_thread(self._check, account, last4, dispatcher, tracker)  # asks the core
         return {"account_no": account}
 
-    def validate_phone_last4(
+    async def validate_phone_last4(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         last4 = find_last4(str(value or ""), asked=True)
@@ -125,7 +126,7 @@ class ValidateIdentityForm(AnswersQuestions, FormValidationAction):
         account = find_account_no(tracker.get_slot("account_no") or "")
         if not account:
             return {"phone_last4": last4}  # kept until the account number comes
-        return self._check(account, last4, dispatcher, tracker)
+        return await asyncio.to_thread(self._check, account, last4, dispatcher, tracker)
 
     def _check(self, account: str, last4: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         failures = int(tracker.get_slot("identity_failures") or 0)

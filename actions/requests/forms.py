@@ -306,7 +306,12 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
             "refund_bank_account", value, parse_bank_account, "没有识别出银行卡号，请输入户主本人的银行卡号。", dispatcher, tracker
         )[0]
 
-    def validate_preferred_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def validate_preferred_date(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await asyncio.to_thread(self._preferred_date, value, dispatcher, tracker)  # asks the core
+
+    def _preferred_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         today = clock.today()
         events, day = self._parsed(
             "preferred_date",
@@ -331,7 +336,12 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
             return {"preferred_date": None}
         return {"preferred_date": day.isoformat()}
 
-    def validate_invoice_period(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def validate_invoice_period(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await asyncio.to_thread(self._invoice_period, value, dispatcher, tracker)  # asks the core
+
+    def _invoice_period(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         today = clock.today()
         events, span = self._parsed(
             "invoice_period",
@@ -356,7 +366,12 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
             return {"invoice_period": None}
         return {"invoice_period": span_value(span)}
 
-    def validate_new_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def validate_new_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await asyncio.to_thread(self._new_phone, value, dispatcher, tracker)  # asks the core
+
+    def _new_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         events, phone = self._parsed("new_phone", value, parse_mobile, "没有识别出新的手机号码。", dispatcher, tracker)
         account_no = verified_for(tracker)
         if phone and account_no:
