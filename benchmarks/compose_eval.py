@@ -40,6 +40,7 @@ import numpy as np
 
 from knowledge_base import compose as kb_compose
 from knowledge_base import encoder as kb_encoder
+from knowledge_base.core.config import shown_path
 from knowledge_base.search import SearchResult, get_searcher
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -214,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     for weight in ENCODER_WEIGHTS:
         variants[f"lexical + {weight} x encoder cosine"] = EncoderScore(searcher, weight)
     variants["encoder cosine alone"] = EncoderScore(searcher, 1.0, alone=True)
-    report: dict = {"index": f"{searcher.settings.index_dir} ({len(searcher.index.chunks)} chunks, "
+    report: dict = {"index": f"{shown_path(searcher.settings.index_dir)} ({len(searcher.index.chunks)} chunks, "
                              f"{len(searcher.index.section_chunks)} sections)", "variants": {}}
     for name, variant in variants.items():
         row = {}

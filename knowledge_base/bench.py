@@ -27,7 +27,7 @@ import numpy as np
 import torch
 
 from knowledge_base import encoder as _encoder
-from knowledge_base.core.config import REPO_ROOT, IndexType, get_settings
+from knowledge_base.core.config import REPO_ROOT, IndexType, get_settings, shown_path
 from knowledge_base.index import HybridIndex, LexicalIndex, Mode, build_dense
 from knowledge_base.search import Searcher, serve_single_threaded
 from knowledge_base.segment import tokenize
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     sample = [questions[i] for i in rng.choice(len(questions), min(QUERIES, len(questions)), replace=False)]
     report: dict = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores; queries single-threaded, builds on all cores",
-        "encoder": str(settings.encoder_path),
+        "encoder": shown_path(settings.encoder_path),
         "real": bench_real(searcher, sample),
     }
     query_vectors = _encoder.embed(searcher.model, sample)

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge_base.core.config import REPO_ROOT, KBSettings, get_settings
+from knowledge_base.core.config import REPO_ROOT, KBSettings, get_settings, shown_path
 from knowledge_base.index import Mode
 from knowledge_base.search import Searcher
 
@@ -193,7 +193,7 @@ def evaluate(settings: KBSettings) -> dict:
     report = {
         "questions": len(questions),
         "answerable": sum(q.kind != "unanswerable" for q in questions),
-        "encoder": str(settings.encoder_path),
+        "encoder": shown_path(settings.encoder_path),
         "chunks": len(searcher.index.chunks),
         "weights": [settings.dense_weight, settings.bm25_weight],
         "retrieval": retrieval_metrics(searcher, questions),

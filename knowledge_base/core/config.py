@@ -78,3 +78,10 @@ class KBSettings(BaseSettings):
 def get_settings() -> KBSettings:
     """Fresh settings from the current environment (tests change it between calls)."""
     return KBSettings()
+
+
+def shown_path(path: Path) -> str:
+    """A path as reports name it: relative to the repository, so that committed reports
+    never carry the build machine's directories."""
+    resolved = Path(path).resolve()
+    return str(resolved.relative_to(REPO_ROOT)) if resolved.is_relative_to(REPO_ROOT) else resolved.name
