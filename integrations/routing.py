@@ -17,7 +17,9 @@ log = logging.getLogger(__name__)
 
 EMPTY_PROMPT = "您好，请问有什么可以帮您？可以直接说“查电费”“停电了”或“转人工”。"
 BOT_UNAVAILABLE = "抱歉，系统暂时繁忙，请稍后再试；紧急情况请拨打95598。"
-QUEUED = "已为您转接人工客服，请稍候，客服接入后会在这里回复您。"
+# Said while the conversation waits for an agent: what is true now (the agent console
+# is not built yet), not a promise that someone will answer here.
+QUEUED = "已记下您转人工的需求，人工客服会尽快与您联系；紧急情况请直接拨打95598。"
 
 
 class Router:

@@ -46,7 +46,6 @@
       if (!res.ok) add("system", "消息发送失败，请稍后再试。");
       replies.forEach(function (r) {
         if (r.text || (r.buttons && r.buttons.length)) add("bot", r.text || "", r.buttons);
-        if (r.custom && r.custom.handoff) add("system", "正在为您转接人工客服…");
       });
     } catch (e) {
       add("system", "网络异常，请检查网络后重试。");
