@@ -9,7 +9,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.dialogue.also_asked import AlsoAnswers
-from actions.dialogue.knowledge import NO_ANSWER, OUT_OF_SCOPE, question_of, reply_to_question
+from actions.dialogue.knowledge import (
+    NO_ANSWER,
+    OUT_OF_SCOPE,
+    question_of,
+    reply_to_question,
+)
 from actions.handoff.offers import offer_human
 from actions.identity.gate import verified_for
 from actions.kernel.base import SafeAction

@@ -8,12 +8,22 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.account.base import ACCOUNT_ACTIONS
-from actions.handoff.offers import agent_hours_words, leave_form, offer_human, topic_intent
+from actions.handoff.offers import (
+    agent_hours_words,
+    leave_form,
+    offer_human,
+    topic_intent,
+)
 from actions.identity.gate import require_identity
 from actions.kernel.base import SafeAction
 from actions.kernel.channel import Button, say
 from actions.kernel.clock import today
-from actions.kernel.events import last_answer_among, latest_intent, latest_text, slot_set_in_previous_turn
+from actions.kernel.events import (
+    last_answer_among,
+    latest_intent,
+    latest_text,
+    slot_set_in_previous_turn,
+)
 from actions.parsers.digits import find_account_no, find_mobile
 from actions.parsers.periods import parse_period
 from actions.requests.catalog import TASKS, Account

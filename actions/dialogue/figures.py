@@ -56,8 +56,12 @@ def _late_fee(q: FigureQuestion) -> str:
 
 def _tier_price(q: FigureQuestion) -> str:
     residential = tariff_facts().residential
-    tier = min(max(q.tier or 1, 1), 3)
     first, second = (kwh(t) for t in residential.thresholds_kwh[:2])
+    if q.tier is None:
+        prices = [_price(p) for p in residential.tier_prices]
+        return (f"居民生活用电执行阶梯电价，按全年累计用电分三档：{first}以内每度{prices[0]}元，"
+                f"{first}至{second}的部分每度{prices[1]}元，超过{second}的部分每度{prices[2]}元。")
+    tier = min(max(q.tier, 1), 3)
     scope = {1: f"全年累计{first}以内", 2: f"全年累计{first}至{second}的部分", 3: f"全年累计超过{second}的部分"}[tier]
     text = f"居民阶梯电价{TIER_NAMES[tier]}每度{_price(residential.tier_prices[tier - 1])}元（{scope}）。"
     if q.part in ("peak", "valley"):

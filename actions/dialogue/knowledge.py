@@ -20,7 +20,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.dialogue.figures import SLOT as FIGURE_SLOT
 from actions.dialogue.figures import figure_reply
 from actions.kernel.channel import say
-from actions.kernel.events import answered_by, latest_intent, latest_text, slot_set_in_previous_turn
+from actions.kernel.events import (
+    answered_by,
+    latest_intent,
+    latest_text,
+    slot_set_in_previous_turn,
+)
 from actions.parsers.questions import is_question
 from knowledge_base.compose import cite, compose
 

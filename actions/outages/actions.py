@@ -22,7 +22,14 @@ from actions.kernel.events import latest_intent, text_of_latest
 from actions.kernel.facts import service_facts, tariff_facts
 from actions.kernel.gateway import get_gateway
 from actions.requests.orders import create_service_order
-from actions.wording.fmt import masked_phone, moment_label, money, plain_area, plain_reason, time_label
+from actions.wording.fmt import (
+    masked_phone,
+    moment_label,
+    money,
+    plain_area,
+    plain_reason,
+    time_label,
+)
 from actions.wording.requests import SAFETY_ADVICE, account_words
 from backend_core.gateway.interfaces import Outage, WorkOrder
 

@@ -36,6 +36,7 @@ _FLAT = re.compile(r"平段|平时段")
 _BUSINESS = re.compile(r"工商业|商业|商铺|店|饭馆|餐馆|公司|厂|经营|门面|超市")
 _LOW_INCOME = re.compile(r"低保|五保")
 _LARGE = re.compile(r"一户多人口|多人口|人口多")
+_HOME = re.compile(r"住家|居民|家里|家用|民用|生活用电|老百姓|普通人家|咱家|我家")
 _HYPOTHETICAL = re.compile(r"如果|假如|要是|比如|大概|大约|一个月用|每月用|普通居民|按.{0,6}算|算一下|帮我算")
 _FOLLOW_UP = re.compile(r"^\s*(?:那|那么|如果|要是|假如|换成|改成)|呢\s*[？?]?\s*$")
 
@@ -117,6 +118,8 @@ def read_figure_question(text: str) -> FigureQuestion | None:
         return FigureQuestion("tier_price", tier=tier, part=part, **common)
     if _PRICE.search(text) and part is not None:
         return FigureQuestion("tou_price", part=part, **common)
+    if _UNIT_PRICE.search(text) and _HOME.search(text) and not common["business"]:
+        return FigureQuestion("tier_price", **common)  # 住家用电多少钱一度: every tier
     return None
 
 

@@ -20,9 +20,17 @@ def is_question(text: str) -> bool:
 
 
 # Words of someone asking for a service, not about it: 我要办, 帮我申请, 想装.
-_WANTS = re.compile(r"我要|我想|想要|想给|帮我|给我|申请|办理|要办|想办|得办|麻烦|请你|请帮|怎么办理|怎么申请|能办|可以办|想装|要装|想换|要换|要过户|想过户|要销户|想销户")
+_WANTS = re.compile(
+    r"我要|我想|想要|想给|帮我|给我|申请|办理|要办|想办|得办|麻烦|请你|请帮|怎么办理|怎么申请|能办|可以办|"
+    r"想.{0,8}装|要.{0,8}装|想换|要换|要过户|想过户|要销户|想销户|怎么弄|咋弄|咋办"
+)
+# What it takes (要求, 材料, 多少钱, 多久): a question about a service even from someone who wants it.
+_REQUIREMENTS = re.compile(r"要求|条件|材料|资料|证件|手续|带什么|带啥|带些|多少钱|收费|费用|要钱|花钱|多久|几天|多长时间|流程")
 
 
 def asks_about(text: str) -> bool:
     """A question about a service (要多少钱, 多久, 要带啥) rather than a request for it."""
-    return is_question(text) and not _WANTS.search(text or "") and not re.search(r"\d{6,}", text or "")
+    text = text or ""
+    if not is_question(text) or re.search(r"\d{6,}", text):
+        return False
+    return bool(_REQUIREMENTS.search(text)) or not _WANTS.search(text)

@@ -26,11 +26,25 @@ from actions.kernel.events import latest_intent, latest_text, tickets_told
 from actions.kernel.gateway import get_gateway
 from actions.parsers.digits import find_account_no
 from actions.parsers.questions import asks_about
-from actions.requests.catalog import ADDRESS_REUSED_BY, FORMS, REQUEST_SLOTS, TASKS, Account, Task
+from actions.requests.catalog import (
+    ADDRESS_REUSED_BY,
+    FORMS,
+    REQUEST_SLOTS,
+    TASKS,
+    Account,
+    Task,
+)
 from actions.requests.forms import latest_entity
 from actions.requests.orders import create_service_order, request_ended
 from actions.wording.fmt import masked_phone
-from actions.wording.requests import ORDER_STATES, REGISTERED_PHONE, date_label, deadline_words, intro_text, work_order_value
+from actions.wording.requests import (
+    ORDER_STATES,
+    REGISTERED_PHONE,
+    date_label,
+    deadline_words,
+    intro_text,
+    work_order_value,
+)
 from backend_core.gateway.interfaces import CoreError, NotFound, WorkOrder
 
 
@@ -48,13 +62,13 @@ class ActionStartRequest(AlsoAnswers, SafeAction):
         followup = followup_answer(tracker)
         if followup is not None:  # 「那材料交齐了多久能通电」 asks about the last answer, it starts nothing
             say(dispatcher, tracker, followup.text)
-            return [SlotSet("kb_context", followup.doc_id)]
+            return [SlotSet("kb_context", followup.doc_id), FollowupAction("action_listen")]
         task = TASKS[latest_intent(tracker)]
         if task.guides and asks_about(latest_text(tracker)):
             answered = reply_to_question(dispatcher, tracker, latest_text(tracker), task.title)
             if answered is not None:  # 「验表要多少钱，不准退不退」: answered, and offered
                 say(dispatcher, tracker, f"需要的话，我可以现在帮您办理{task.title}。", buttons=((f"办理{task.title}", f"/{task.intent}"),))
-                return answered
+                return answered + [FollowupAction("action_listen")]  # the request is not started: wait
         events: list[EventType] = [SlotSet("service_task", task.intent), SlotSet("requested_slot", None)]
         events += [SlotSet(s, None) for s in REQUEST_SLOTS if tracker.get_slot(s) is not None]
         if task.target not in ADDRESS_REUSED_BY and not latest_entity(tracker, "address"):

@@ -30,6 +30,7 @@ from actions.kernel.base import apologize
 from actions.kernel.channel import channel_of, say
 from actions.kernel.events import latest_intent, latest_text, texts_since
 from actions.kernel.gateway import get_gateway
+from actions.parsers.digits import find_account_no
 from actions.parsers.periods import parse_period
 from actions.parsers.questions import is_question
 from actions.parsers.values import (
@@ -62,7 +63,13 @@ from actions.requests.catalog import (
     task_for_form,
 )
 from actions.wording.fmt import money
-from actions.wording.requests import DOCUMENT_HELP, date_label, last_billed_period, periods_label, span_value
+from actions.wording.requests import (
+    DOCUMENT_HELP,
+    date_label,
+    last_billed_period,
+    periods_label,
+    span_value,
+)
 from backend_core.gateway.interfaces import NotFound
 from textnorm.noise import is_noise
 
@@ -219,6 +226,8 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
         """What the latest message gives the requested ``slot`` (empty: nothing, e.g. a
         question about the request, which the form answers before asking again)."""
         text, intent = latest_text(tracker), latest_intent(tracker)
+        if find_account_no(text) and slot not in ("refund_bank_account",):
+            return {}  # 「户号…尾号…」 answers who the customer is: the identity check takes it, then the form
         answering = intent in ANSWER_INTENTS or intent == tracker.get_slot("service_task")
         if is_noise(text) or is_digression(tracker, self.own_intents(tracker), self.own_words):
             answering = False

@@ -38,22 +38,27 @@ logger = logging.getLogger(__name__)
 
 MODEL_FILE = "clauses.joblib"
 ALSO_ASKED = "also_asked"
-# Who acts first: lower is more urgent.
+# Who acts first: lower is more urgent. What the customer wants to know about their
+# supply or account comes before what they want done (a planned outage before the
+# subscription to notices), and both before a general question.
 PRIORITY = {
     "report_hazard": 0,
     "report_outage": 1,
     **{name: 2 for name in (
         "query_bill", "query_balance", "query_arrears", "query_usage", "query_tier_status", "explain_high_bill",
-        "query_payment_history", "payment_not_received", "ask_tou_advice", "request_invoice", "update_contact",
-        "bind_account", "query_planned_outage", "query_restore_time", "subscribe_outage_notice",
-        "query_ticket_status", "apply_new_connection", "apply_capacity_change", "apply_transfer",
-        "apply_meter_check", "apply_tou", "apply_close_account", "apply_ev_charger", "complain", "request_human",
+        "query_payment_history", "payment_not_received", "query_planned_outage", "query_restore_time",
+        "query_ticket_status",
     )},
     **{name: 3 for name in (
+        "ask_tou_advice", "request_invoice", "update_contact", "bind_account", "subscribe_outage_notice",
+        "apply_new_connection", "apply_capacity_change", "apply_transfer", "apply_meter_check", "apply_tou",
+        "apply_close_account", "apply_ev_charger", "complain", "request_human",
+    )},
+    **{name: 4 for name in (
         "ask_policy", "query_tariff", "query_late_fee", "how_to_pay", "ask_safety", "ask_energy_saving",
     )},
 }
-NOT_A_REQUEST = 4  # greetings, thanks, yes/no, bare values, small talk
+NOT_A_REQUEST = 5  # greetings, thanks, yes/no, bare values, small talk
 _SPLIT = re.compile(r"[，,。.！!？?；;\n]+|(?:还有|另外|顺便问一下|顺便问下|顺便|再问一下|再问下|以及|同时)")
 
 

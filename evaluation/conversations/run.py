@@ -15,8 +15,8 @@ import re
 import sys
 import time
 import uuid
-from contextlib import nullcontext
 from collections import Counter, defaultdict
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,11 +24,11 @@ from typing import Any
 
 import httpx
 
+from backend_core.core.clock import Clock
 from backend_core.db import make_engine, make_session_factory
 from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.gateway.interfaces import NotFound
 from backend_core.services.context import CoreContext
-from backend_core.core.clock import Clock
 from evaluation.conversations.checks import check_turn, global_failures
 from evaluation.conversations.observe import TurnObservation
 from evaluation.conversations.secrets import account_secrets, restore_demo_phones

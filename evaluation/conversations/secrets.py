@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import yaml
-
 from sqlalchemy import select, update
 
 from backend_core import models
@@ -74,7 +73,8 @@ def account_secrets(core_url: str, day: str) -> dict[str, set[str]]:
         phone = customer["phone"]
         found = {customer["name"], phone, f"{phone[:3]}****{phone[-4:]}"}
         found |= set(_STREET.findall(customer["address"]))
-        amounts = {_money(b.total) for b in gateway.list_bills(account, limit=24)}
+        bills = gateway.list_bills(account, limit=24)
+        amounts = {_money(b.total) for b in bills} | {_money(line.amount) for b in bills for line in b.lines}
         arrears = gateway.get_arrears(account)
         amounts |= {_money(arrears.total), _money(arrears.late_fee), _money(arrears.principal)}
         try:
