@@ -27,6 +27,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -59,7 +60,8 @@ PRIORITY = {
     )},
 }
 NOT_A_REQUEST = 5  # greetings, thanks, yes/no, bare values, small talk
-_SPLIT = re.compile(r"[，,。.！!？?；;\n]+|(?:还有|另外|顺便问一下|顺便问下|顺便|再问一下|再问下|以及|同时)")
+# Chat and voice messages separate clauses with spaces as often as with punctuation.
+_SPLIT = re.compile(r"[，,。.！!？?；;\s]+|(?:还有|另外|顺便问一下|顺便问下|顺便|再问一下|再问下|以及|同时)")
 
 
 def clauses(text: str) -> List[str]:
@@ -72,7 +74,7 @@ class MultiRequestDetector(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         return {
             "max_chars": 80,  # longer messages are stories: left to the whole-message classifier
-            "max_clauses": 4,
+            "max_clauses": 6,
             "min_confidence": 0.6,  # a clause must be this sure to reorder or to be listed
         }
 
@@ -132,6 +134,9 @@ class MultiRequestDetector(GraphComponent, IntentClassifier):
         if len(text) > self._config["max_chars"]:
             return
         main = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if main == DEFAULT_NLU_FALLBACK_INTENT_NAME:  # not sure of the whole: a sure clause may say it
+            main = next((r[INTENT_NAME_KEY] for r in message.get(INTENT_RANKING_KEY) or []
+                         if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME), None)
         if main is None or PRIORITY.get(main, NOT_A_REQUEST) == NOT_A_REQUEST and main != "inform":
             return  # yes/no, greetings, small talk: one thing
         probabilities = self._model.predict_proba(parts)
@@ -158,6 +163,7 @@ class MultiRequestDetector(GraphComponent, IntentClassifier):
     @staticmethod
     def _make_main(message: Message, intent: str, confidence: float) -> None:
         chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: confidence}
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != intent]
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
+                   if r.get(INTENT_NAME_KEY) not in (intent, DEFAULT_NLU_FALLBACK_INTENT_NAME)]
         message.set(INTENT, chosen, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [chosen] + ranking, add_to_output=True)
