@@ -276,7 +276,7 @@ _DOCUMENT_CUES = {
     "parking_proof": re.compile(r"车位.{0,8}(?:产权|租赁|合同|买的|自己的|租的|证明)|(?:产权|租赁).{0,4}车位"),
     "pm_consent": re.compile(r"物业"),
 }
-_DOCUMENT_YES = re.compile(r"有|在|齐|带|办好|拿到|同意|盖章|盖好|签字|签了|签好|开好|批了|买的|自己的|租的|没问题")
+_DOCUMENT_YES = re.compile(r"有|在|齐|带|办好|办下来|下来了|弄好|搞定|拿到|同意|盖章|盖好|签字|签了|签好|开好|批了|买的|自己的|租的|没问题")
 _DOCUMENT_NO = re.compile(r"没有|没得|还没|没办|不在|不同意|不给|不肯|拒绝|没盖|不盖|不签|没签|没开")
 _CORRECTION = re.compile(r"改成|改为|换成|应该是|不对|错了|打错|说错|写错|输错|按错|更正|纠正|不是.{1,12}是")
 _REGISTERED_PHONE = re.compile(

@@ -98,7 +98,9 @@ class TurnObservation:
 
     @property
     def read_account_data(self) -> bool:
-        return bool(ACCOUNT_DATA_ACTIONS & set(self.actions))
+        """An account action answered (a computed example with its own numbers, which the
+        account actions also answer, cites the rule's document; account answers never do)."""
+        return bool(ACCOUNT_DATA_ACTIONS & set(self.actions)) and not self.cited
 
     @property
     def handed_over(self) -> bool:
