@@ -69,6 +69,20 @@ ACCOUNT_ACTIONS = {
 }
 
 
+# Guides whose reader may want their own figures next: after one, an account number
+# given alone is checked and this answer follows (「缴费未到账」 guide, then 户号…).
+ACCOUNT_GUIDES = {
+    "a_payment_not_credited": "action_payment_not_received",
+    "a_high_bill_selfcheck": "action_explain_bill",
+    "a_prepaid_meter": "action_query_balance",
+    "a_arrears_disconnection": "action_query_arrears",
+    "a_late_payment_fee": "action_query_arrears",
+    "a_residential_tiered_price": "action_query_tier_status",
+    "a_tou_worth_it": "action_tou_advice",
+    "a_bill_and_reading_cycle": "action_query_bill",
+}
+
+
 class AccountAction(AlsoAnswers, SafeAction, ABC):
     """An answer about the verified account; asks for identity first when needed."""
 

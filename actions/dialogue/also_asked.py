@@ -39,7 +39,7 @@ def pending(tracker: Tracker) -> tuple[str, list[dict[str, str]]] | None:
     return None
 
 
-def take_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+def take_up(dispatcher: CollectingDispatcher, tracker: Tracker, questions_answered: bool = False) -> list[EventType]:
     found = pending(tracker)
     if found is None:
         return []
@@ -48,6 +48,8 @@ def take_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTyp
     named = []
     for other in others:
         if other.get("intent") in QUESTION_INTENTS:
+            if questions_answered:
+                continue
             answered = reply_to_question(dispatcher, tracker, other.get("text") or "")
             if answered is not None:
                 events += answered
@@ -72,4 +74,6 @@ class AlsoAnswers:
         events: list[Any] = await super().run(dispatcher, tracker, domain)  # type: ignore[misc]
         if any(e.get("event") == "followup" and e.get("name") == "identity_form" for e in events):
             return events
-        return events + await asyncio.to_thread(take_up, dispatcher, tracker)
+        # a document answer to the whole message answered its questions too: only other requests remain
+        answered_whole = any(e.get("event") == "slot" and e.get("name") == "kb_context" and e.get("value") for e in events)
+        return events + await asyncio.to_thread(take_up, dispatcher, tracker, answered_whole)

@@ -23,6 +23,7 @@ from actions.kernel.events import latest_intent, latest_text
 from actions.kernel.gateway import get_gateway
 from actions.requests.catalog import task_explained_by
 from actions.wording.fmt import money
+from actions.wording.requests import offer_words
 
 
 def own_late_fee(tracker: Tracker) -> str | None:
@@ -52,7 +53,8 @@ class ActionAnswerFromKb(AlsoAnswers, SafeAction):
             say(dispatcher, tracker, mine)
         task = task_explained_by(next((e["value"] for e in answered if e.get("name") == "kb_context"), None))
         if task is not None and tracker.active_loop_name is None:
-            say(dispatcher, tracker, f"需要的话，我可以现在帮您办理{task.title}。", buttons=((f"办理{task.title}", f"/{task.intent}"),))
+            words, buttons = offer_words(task)
+            say(dispatcher, tracker, words, buttons=buttons)
         return answered
 
 

@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.account.base import ACCOUNT_ACTIONS
+from actions.account.base import ACCOUNT_ACTIONS, ACCOUNT_GUIDES
 from actions.handoff.offers import (
     agent_hours_words,
     leave_form,
@@ -112,7 +112,8 @@ class ActionHandleInform(SafeAction):
         account question), or ask what they want."""
         loop = tracker.active_loop_name
         last = topic_intent(tracker)
-        resume = loop if loop and loop != "identity_form" else ACCOUNT_ACTIONS.get(last or "")
+        resume = (loop if loop and loop != "identity_form"
+                  else ACCOUNT_ACTIONS.get(last or "") or ACCOUNT_GUIDES.get(tracker.get_slot("kb_context") or ""))
         if resume is None and last in TASKS and TASKS[last].account is not Account.NONE:
             resume = TASKS[last].target
         gate = require_identity(tracker, resume) if tracker.get_slot("verified_account") != account else None

@@ -156,14 +156,9 @@ class ActionRestoreTime(AlsoAnswers, SafeAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         active = _active(_find(tracker, days_ahead=0))
-        if active is None:
-            say(
-                dispatcher,
-                tracker,
-                "没有查到您那里正在停电。如果家里没电，可以说“报修”，我帮您查原因或安排抢修。",
-            )
-        else:
-            say(dispatcher, tracker, outage_now(active))
+        if active is None:  # no power and no known outage: find out why, or send a crew
+            return [SlotSet("service_task", "report_outage"), FollowupAction("action_diagnose_outage")]
+        say(dispatcher, tracker, outage_now(active))
         return DONE
 
 

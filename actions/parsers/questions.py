@@ -25,12 +25,18 @@ _WANTS = re.compile(
     r"想.{0,8}装|要.{0,8}装|想换|要换|要过户|想过户|要销户|想销户|怎么弄|咋弄|咋办"
 )
 # What it takes (要求, 材料, 多少钱, 多久): a question about a service even from someone who wants it.
+_RULES = re.compile(r"一般|通常|规定|按规定|提前几天|提前多久|多久能到|多长时间能到|多久能修|多久到|怎么通知|标准是|承诺")
 _REQUIREMENTS = re.compile(r"要求|条件|材料|资料|证件|手续|带什么|带啥|带些|多少钱|收费|费用|要钱|花钱|多久|几天|多长时间|流程")
 
 
-def asks_about(text: str) -> bool:
-    """A question about a service (要多少钱, 多久, 要带啥) rather than a request for it."""
+def asks_about(text: str, request_is_a_question: bool = False) -> bool:
+    """A question about a service (要多少钱, 多久, 要带啥) rather than a request for it.
+
+    When the request is itself a question (有没有停电计划), only a question about the
+    rules (一般提前几天通知, 按规定多久到) counts."""
     text = text or ""
     if not is_question(text) or re.search(r"\d{6,}", text):
         return False
+    if request_is_a_question:
+        return bool(_RULES.search(text))
     return bool(_REQUIREMENTS.search(text)) or not _WANTS.search(text)

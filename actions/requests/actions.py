@@ -43,6 +43,7 @@ from actions.wording.requests import (
     date_label,
     deadline_words,
     intro_text,
+    offer_words,
     work_order_value,
 )
 from backend_core.gateway.interfaces import CoreError, NotFound, WorkOrder
@@ -64,10 +65,11 @@ class ActionStartRequest(AlsoAnswers, SafeAction):
             say(dispatcher, tracker, followup.text)
             return [SlotSet("kb_context", followup.doc_id), FollowupAction("action_listen")]
         task = TASKS[latest_intent(tracker)]
-        if task.guides and asks_about(latest_text(tracker)):
+        if task.guides and asks_about(latest_text(tracker), task.asked_as_question):
             answered = reply_to_question(dispatcher, tracker, latest_text(tracker), task.title)
             if answered is not None:  # 「验表要多少钱，不准退不退」: answered, and offered
-                say(dispatcher, tracker, f"需要的话，我可以现在帮您办理{task.title}。", buttons=((f"办理{task.title}", f"/{task.intent}"),))
+                words, buttons = offer_words(task)
+                say(dispatcher, tracker, words, buttons=buttons)
                 return answered + [FollowupAction("action_listen")]  # the request is not started: wait
         events: list[EventType] = [SlotSet("service_task", task.intent), SlotSet("requested_slot", None)]
         events += [SlotSet(s, None) for s in REQUEST_SLOTS if tracker.get_slot(s) is not None]

@@ -52,6 +52,9 @@ class Task:
     finisher: str | None = None  # action run when the form completes
     intro: str | None = None  # rules stated before anything is asked; {names} are the core's figures (wording.requests)
     guides: tuple[str, ...] = ()  # knowledge-base documents that explain it: an answer from one offers to start it
+    # The request is itself a question (有没有停电计划): only a question about the rules
+    # (一般提前几天, 多久能到) is answered from its guides instead.
+    asked_as_question: bool = False
 
     @property
     def work_order_type(self) -> str:
@@ -149,9 +152,12 @@ TASKS = {
             "家用充电桩报装需要车位产权证明或租赁证明，以及物业同意安装的证明。", guides=('b_ev_charger',)),
         Task("request_invoice", "电费发票", "invoice_form", Account.REQUIRED, SUBMIT, guides=('a_electronic_invoice',)),
         Task("update_contact", "修改联系电话", "update_contact_form", Account.REQUIRED, "action_update_contact", guides=('b_contact_phone_change',)),
-        Task("report_outage", "停电报修", "outage_form", Account.OPTIONAL, "action_diagnose_outage"),
-        Task("query_restore_time", "来电时间查询", "outage_form", Account.OPTIONAL, "action_restore_time"),
-        Task("query_planned_outage", "停电计划查询", "outage_form", Account.OPTIONAL, "action_planned_outages"),
+        Task("report_outage", "停电报修", "outage_form", Account.OPTIONAL, "action_diagnose_outage",
+             guides=("b_fault_repair", "b_outage_self_check"), asked_as_question=True),
+        Task("query_restore_time", "来电时间查询", "outage_form", Account.OPTIONAL, "action_restore_time",
+             guides=("b_fault_repair",), asked_as_question=True),
+        Task("query_planned_outage", "停电计划查询", "outage_form", Account.OPTIONAL, "action_planned_outages",
+             guides=("b_planned_outage",), asked_as_question=True),
         Task("report_hazard", "安全隐患报修", "hazard_form", Account.NONE, "action_create_hazard_order"),
         Task(
             "subscribe_outage_notice", "停电通知订阅", "subscribe_form", Account.REQUIRED,

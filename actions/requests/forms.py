@@ -78,6 +78,7 @@ log = logging.getLogger(__name__)
 REQUESTED_SLOT = "requested_slot"
 START_ACTION = "action_start_request"  # runs when a request begins (requests/actions.py)
 _ID_CUE = re.compile(r"身份证|证件号|身份号")
+MOBILE_PREFIX = re.compile(r"1[3-9]")
 MAX_PLACE_CHARS = 120
 # Intents with which a customer answers the question just asked (beside the intent
 # of the request itself, e.g. "增容是因为装了空调" read as apply_capacity_change).
@@ -109,6 +110,15 @@ def typed_parsers(today: date, strict: bool = False) -> dict[str, Parser]:
         "refund_bank_account": parse_bank_account,
         "invoice_period": lambda text: parse_period(text, today),
     }
+
+
+def names_an_account(text: str, slot: str) -> bool:
+    """Whether a reply is an account number rather than the value asked for: a 10-digit
+    number starting 13-19 asked for as a phone is a mobile with a digit missing."""
+    account = find_account_no(text)
+    if account is None or slot == "refund_bank_account":
+        return False
+    return not (slot in ("contact_phone", "new_phone") and MOBILE_PREFIX.match(account) and "户号" not in text)
 
 
 def _parses(parser: Parser, text: str) -> bool:
@@ -226,7 +236,7 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
         """What the latest message gives the requested ``slot`` (empty: nothing, e.g. a
         question about the request, which the form answers before asking again)."""
         text, intent = latest_text(tracker), latest_intent(tracker)
-        if find_account_no(text) and slot not in ("refund_bank_account",):
+        if names_an_account(text, slot):
             return {}  # 「户号…尾号…」 answers who the customer is: the identity check takes it, then the form
         answering = intent in ANSWER_INTENTS or intent == tracker.get_slot("service_task")
         if is_noise(text) or is_digression(tracker, self.own_intents(tracker), self.own_words):

@@ -60,6 +60,13 @@ def figures() -> dict[str, str]:
     }
 
 
+def offer_words(task: Task) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The offer to start ``task`` after answering a question about it, and its button."""
+    if task.asked_as_question:
+        return "需要的话，我可以帮您查一下您那里的情况。", ((task.title, f"/{task.intent}"),)
+    return f"需要的话，我可以现在帮您办理{task.title}。", ((f"办理{task.title}", f"/{task.intent}"),)
+
+
 def intro_text(task: Task) -> str:
     """What the customer must know before a request, with today's figures."""
     return (task.intro or "").format(**figures())

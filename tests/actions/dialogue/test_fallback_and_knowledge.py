@@ -88,8 +88,9 @@ def test_a_missing_index_degrades_to_no_answer(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_a_button_click_searches_with_what_the_button_means(index: FakeSearcher) -> None:
-    Conversation().user("你好", "greet").user("/query_tariff", "query_tariff").run(ActionAnswerFromKb())
-    assert index.questions == ["居民阶梯电价怎么收费"]
+    result = Conversation().user("你好", "greet").user("/query_tariff", "query_tariff").run(ActionAnswerFromKb())
+    assert "0.538" in result.text and "0.838" in result.text  # the tiers, from the tariffs
+    assert index.questions == ["居民阶梯电价分档标准"]  # the rule's document, for the source
 
 
 def test_a_suggested_topic_clicked_after_a_misunderstanding_searches_the_original_words(
