@@ -114,13 +114,15 @@ class ActionHandleInform(SafeAction):
         last = topic_intent(tracker)
         resume = (loop if loop and loop != "identity_form"
                   else ACCOUNT_ACTIONS.get(last or "") or ACCOUNT_GUIDES.get(tracker.get_slot("kb_context") or ""))
+        task: list[EventType] = []
         if resume is None and last in TASKS and TASKS[last].account is not Account.NONE:
-            resume = TASKS[last].target
+            resume = TASKS[last].target  # the request asked again, now for the verified account
+            task = [SlotSet("service_task", last)]
         gate = require_identity(tracker, resume) if tracker.get_slot("verified_account") != account else None
         if gate is None:
             say(dispatcher, tracker, "这个户号已经核验过了。请问您想查询或办理什么？", buttons=MAIN_MENU)
             return [SlotSet("account_no", account)]
-        return [SlotSet("account_no", account), SlotSet("requested_slot", None)] + gate
+        return [SlotSet("account_no", account), SlotSet("requested_slot", None)] + task + gate
 
 
 class ActionCancelTask(SafeAction):
