@@ -15,7 +15,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.dialogue.also_asked import AlsoAnswers
-from actions.dialogue.knowledge import reply_to_question
+from actions.dialogue.knowledge import (
+    decline_off_topic,
+    off_topic_request,
+    reply_to_question,
+)
 from actions.identity.gate import require_identity, verified_for
 from actions.kernel.base import SafeAction
 from actions.kernel.clock import today
@@ -87,6 +91,8 @@ class AccountAction(AlsoAnswers, SafeAction, ABC):
     """An answer about the verified account; asks for identity first when needed."""
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if off_topic_request(tracker):
+            return decline_off_topic(dispatcher, tracker)
         if gives_its_own_figures(latest_text(tracker)):  # 「累计2700度，这个月100度，电费多少」: no account needed
             answered = reply_to_question(dispatcher, tracker, latest_text(tracker))
             if answered is not None:

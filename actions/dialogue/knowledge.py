@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dialogue.figures import SLOT as FIGURE_SLOT
@@ -26,6 +26,7 @@ from actions.kernel.events import (
     latest_text,
     slot_set_in_previous_turn,
 )
+from actions.parsers.domain import mentions_utility
 from actions.parsers.questions import is_question
 from knowledge_base.compose import cite, compose
 
@@ -163,3 +164,24 @@ def followup_answer(tracker: Tracker) -> DocumentAnswer | None:
         return None
     answer = answer_from_documents(text, context_title=context_title(tracker))
     return answer if answer is not None and answer.doc_id == previous_doc else None
+
+
+# Slots that show the conversation is already about the customer's supply or account.
+_CONTEXT_SLOTS = ("kb_context", "service_task", "pending_action", "verified_account", "shown_period", "last_figure")
+
+
+def off_topic_request(tracker: Tracker) -> bool:
+    """A request NLU saw in a message that mentions nothing of electricity, in a
+    conversation that has not been about it: 「京东618什么时候开始」 is no outage query."""
+    if mentions_utility(latest_text(tracker)) or tracker.active_loop_name:
+        return False
+    return not any(tracker.get_slot(slot) for slot in _CONTEXT_SLOTS)
+
+
+def decline_off_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """What an out-of-scope message gets: the documents' answer if they have one, else a polite no."""
+    answered = reply_to_question(dispatcher, tracker, latest_text(tracker))
+    if answered is not None:
+        return answered
+    say(dispatcher, tracker, OUT_OF_SCOPE)
+    return [FollowupAction("action_listen")]

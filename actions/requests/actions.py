@@ -18,7 +18,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.dialogue.also_asked import AlsoAnswers
-from actions.dialogue.knowledge import followup_answer, reply_to_question
+from actions.dialogue.knowledge import (
+    decline_off_topic,
+    followup_answer,
+    off_topic_request,
+    reply_to_question,
+)
 from actions.identity.gate import require_identity, verified_for
 from actions.kernel.base import SafeAction
 from actions.kernel.channel import say
@@ -60,6 +65,8 @@ class ActionStartRequest(AlsoAnswers, SafeAction):
     action_name = "action_start_request"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if off_topic_request(tracker):
+            return decline_off_topic(dispatcher, tracker)
         followup = followup_answer(tracker)
         if followup is not None:  # 「那材料交齐了多久能通电」 asks about the last answer, it starts nothing
             say(dispatcher, tracker, followup.text)

@@ -185,3 +185,9 @@ def test_ticket_status_by_number_and_by_account(core) -> None:
     by_account = verified(Conversation(), WANG_WU).run(ActionTicketStatus())
     assert order.ticket_no in by_account.text
     assert Conversation().run(ActionTicketStatus()).messages == []  # identity failed: nothing shown
+
+
+def test_a_request_read_into_a_message_about_something_else_is_declined() -> None:
+    result = start(Conversation(), "京东618什么时候开始", "query_restore_time")
+    assert result.followup == "action_listen" and result.slot("service_task") == "<unset>"
+    assert "不在我的服务范围" in result.text
