@@ -16,9 +16,10 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts.supervise import READY_LINE  # the last line of the ready table
+
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "POWERDESK_RUN_MARKER"
-READY_LINE = "Press Ctrl-C to stop them all"  # the last line of the ready banner
 
 
 class StartFailed(RuntimeError):

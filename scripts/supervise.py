@@ -22,6 +22,7 @@ from honcho.manager import Manager
 
 ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_S = float(os.environ.get("READY_TIMEOUT_S", "300"))
+READY_LINE = "Press Ctrl-C to stop them all."  # scripts/running.py waits for it
 
 
 @dataclass(frozen=True)
@@ -91,19 +92,24 @@ def wait_until_ready(manager: Manager, host: str) -> None:
         print(f"\n!! not ready after {READY_TIMEOUT_S:.0f} s: {names}; stopping everything.\n", flush=True)
         manager.terminate()
         return
-    hub = next(s for s in SERVICES if s.name == "hub").port
-    core = next(s for s in SERVICES if s.name == "core").port
-    rasa = next(s for s in SERVICES if s.name == "rasa").port
-    print(
-        "\n"
-        "  All services are ready.\n"
-        f"  Web chat demo      http://{host}:{hub}/\n"
-        f"  Hub API docs       http://{host}:{hub}/docs\n"
-        f"  Billing core docs  http://{host}:{core}/docs\n"
-        f"  Rasa server        http://{host}:{rasa}/\n"
-        "  Press Ctrl-C to stop them all.\n",
-        flush=True,
-    )
+    print(ready_table(host), flush=True)
+
+
+def ready_table(host: str) -> str:
+    """What runs where, what to open, how to stop: the last thing `make run` prints."""
+    port = {s.name: s.port for s in SERVICES}
+    rows = [
+        ("web chat demo", f"http://{host}:{port['hub']}/", "hub"),
+        ("hub API docs", f"http://{host}:{port['hub']}/docs", "hub"),
+        ("billing core API docs", f"http://{host}:{port['core']}/docs", "core"),
+        ("Rasa server", f"http://{host}:{port['rasa']}/", "rasa"),
+        ("action server", f"http://{host}:{port['actions']}/health", "actions"),
+    ]
+    width = max(len(name) for name, _, _ in rows)
+    lines = ["", "  All services are ready.", ""]
+    lines += [f"  {name.ljust(width)}  {url}" for name, url, _ in rows]
+    lines += ["", f"  {READY_LINE}", ""]
+    return "\n".join(lines)
 
 
 def main() -> int:
