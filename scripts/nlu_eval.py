@@ -43,12 +43,12 @@ os.chdir(ROOT)
 sys.path.insert(0, str(ROOT))
 
 from rasa.core.agent import Agent  # noqa: E402
-
-from scripts.heldout import TrainingLines  # noqa: E402
 from rasa.model_training import train_nlu  # noqa: E402
 from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402
 from rasa.utils.common import configure_logging_and_warnings  # noqa: E402
 from rasa.utils.log_utils import configure_structlog  # noqa: E402
+
+from scripts.heldout import TrainingLines  # noqa: E402
 
 FALLBACK_INTENT = "nlu_fallback"
 HAZARD = "report_hazard"

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from evaluation.conversations.observe import ANSWER_ACTIONS, MARKUP, OUT_OF_SCOPE_ACTION, TurnObservation
+from evaluation.conversations.observe import (
+    ANSWER_ACTIONS,
+    MARKUP,
+    OUT_OF_SCOPE_ACTION,
+    TurnObservation,
+)
 from evaluation.conversations.spec import Expect
 
 Failure = str | None
