@@ -26,7 +26,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 
 def reconcile(entities: List[Dict[Text, Any]], priority: List[Text]) -> List[Dict[Text, Any]]:
-    """Non-overlapping entities, preferring trusted extractors and longer spans."""
+    """Non-overlapping entities, preferring trusted extractors and longer spans; an entity
+    inside a longer one of the same label goes first."""
 
     def rank(entity: Dict[Text, Any]) -> tuple[int, int]:
         extractor = entity.get(EXTRACTOR)
@@ -34,8 +35,18 @@ def reconcile(entities: List[Dict[Text, Any]], priority: List[Text]) -> List[Dic
         length = entity[ENTITY_ATTRIBUTE_END] - entity[ENTITY_ATTRIBUTE_START]
         return trust, -length
 
+    def inside_a_longer_one(entity: Dict[Text, Any]) -> bool:
+        """平阳路12号 within 小店区平阳路12号 (same label): the longer one says more, whoever found it."""
+        start, end = entity[ENTITY_ATTRIBUTE_START], entity[ENTITY_ATTRIBUTE_END]
+        return any(
+            other is not entity and other.get("entity") == entity.get("entity")
+            and other[ENTITY_ATTRIBUTE_START] <= start and end <= other[ENTITY_ATTRIBUTE_END]
+            and other[ENTITY_ATTRIBUTE_END] - other[ENTITY_ATTRIBUTE_START] > end - start
+            for other in entities
+        )
+
     kept: List[Dict[Text, Any]] = []
-    for entity in sorted(entities, key=rank):
+    for entity in sorted((e for e in entities if not inside_a_longer_one(e)), key=rank):
         if all(
             entity[ENTITY_ATTRIBUTE_END] <= other[ENTITY_ATTRIBUTE_START]
             or other[ENTITY_ATTRIBUTE_END] <= entity[ENTITY_ATTRIBUTE_START]
@@ -58,6 +69,7 @@ class EntityReconciler(GraphComponent):
             "priority": [
                 "RegexEntityExtractor",
                 "AddressEntityExtractor",
+                "LacEntityExtractor",
                 "DIETClassifier",
                 "CRFEntityExtractor",
             ]

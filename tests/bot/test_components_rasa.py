@@ -23,6 +23,7 @@ from rasa.shared.utils.io import read_config_file
 from bot.components.address_extractor import AddressEntityExtractor
 from bot.components.address_parser import AddressParser
 from bot.components.entity_reconciler import EntityReconciler, reconcile
+from bot.components.lac_entities import LacEntityExtractor
 from bot.components.noise_filter import NoiseFilter
 from bot.components.normalizer import DATA_DIR, ChineseTextNormalizer
 
@@ -183,3 +184,30 @@ def test_noise_is_not_understood_whatever_the_classifier_guessed(storage, contex
     assert noise.get("intent") == {"name": "nlu_fallback", "confidence": 1.0}
     assert [r["name"] for r in noise.get("intent_ranking")] == ["nlu_fallback", "bot_identity"]
     assert words.get("intent") == guessed
+
+
+def test_reconciler_prefers_the_longer_place_whoever_found_it() -> None:
+    text = "地址是 小店区平阳路12号"
+    entities = [
+        entity("address", text, "平阳路12号", "AddressEntityExtractor"),
+        entity("address", text, "小店区平阳路12号", "LacEntityExtractor"),
+    ]
+    kept = reconcile(entities, EntityReconciler.get_default_config()["priority"])
+    assert [e["value"] for e in kept] == ["小店区平阳路12号"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("户名郑小燕", [("person_name", "郑小燕")]),
+        ("用电报装 联系人刘洋 手机13712345678", [("person_name", "刘洋")]),
+        ("我家在城西区和平街16号 停电了", [("address", "城西区和平街16号")]),
+        ("城东区平阳路12号3单元501", [("address", "城东区平阳路12号3单元501")]),
+        ("明天 小店区 要停电吗", [("address", "小店区")]),
+        ("上个月电费多少", []),
+    ],
+)
+def test_lac_finds_names_and_places(storage, context, text: str, expected: list) -> None:
+    extractor = LacEntityExtractor.create(LacEntityExtractor.get_default_config(), storage, Resource("lac"), context)
+    [message] = extractor.process([Message(data={"text": text})])
+    assert [(e["entity"], e["value"]) for e in message.get("entities") or []] == expected
