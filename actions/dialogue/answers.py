@@ -12,6 +12,8 @@ from actions.dialogue.also_asked import AlsoAnswers
 from actions.dialogue.knowledge import (
     NO_ANSWER,
     OUT_OF_SCOPE,
+    decline_off_topic,
+    off_topic_request,
     question_of,
     reply_to_question,
 )
@@ -70,6 +72,8 @@ class ActionOutOfScope(SafeAction):
     action_name = "action_out_of_scope"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if off_topic_request(tracker):
+            return decline_off_topic(dispatcher, tracker)
         answered = reply_to_question(dispatcher, tracker, latest_text(tracker))
         if answered is None:
             say(dispatcher, tracker, OUT_OF_SCOPE)

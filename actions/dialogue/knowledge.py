@@ -104,23 +104,30 @@ def search(question: str) -> Any | None:
 def answer_from_documents(question: str, topic: str = "", context_title: str = "") -> DocumentAnswer | None:
     """The documents' answer to ``question``, or None when they hold none.
 
-    ``topic`` (the task being done) and ``context_title`` (the document of the previous
-    answer) are tried in front of the question when it does not find an answer alone,
-    or, for an elliptical follow-up, first.
+    The question is searched alone first. A follow-up (「那要多久」) that does not find the
+    previous answer's document alone, or any question that finds nothing, is searched
+    again with ``context_title`` (that document) or ``topic`` (the task being done) in
+    front: the words of a title pull towards the sections that repeat them, so they are
+    the second try, not the first.
     """
     question = question.strip()[:MAX_QUESTION]
     if not question:
         return None
-    attempts = [question]
+    alone = search(question)
+    follow_up = bool(context_title) and bool(_ELLIPTICAL.match(question))
+    if alone is not None and not (follow_up and alone.title != context_title):
+        return _composed(question, alone)
     for prefix in (context_title, topic):
         if prefix:
-            attempts.insert(1 if not _ELLIPTICAL.match(question) else 0, f"{prefix} {question}")
-    for attempt in attempts:
-        result = search(attempt)
-        if result is not None:
-            composed = compose(question, result, load_searcher())
-            return DocumentAnswer(f"{composed.text}\n{cite(composed)}", result.doc_id, result.title)
-    return None
+            result = search(f"{prefix} {question}")
+            if result is not None:
+                return _composed(question, result)
+    return _composed(question, alone) if alone is not None else None
+
+
+def _composed(question: str, result: Any) -> DocumentAnswer:
+    composed = compose(question, result, load_searcher())
+    return DocumentAnswer(f"{composed.text}\n{cite(composed)}", result.doc_id, result.title)
 
 
 def reply_to_question(
@@ -171,17 +178,14 @@ _CONTEXT_SLOTS = ("kb_context", "service_task", "pending_action", "verified_acco
 
 
 def off_topic_request(tracker: Tracker) -> bool:
-    """A request NLU saw in a message that mentions nothing of electricity, in a
-    conversation that has not been about it: 「京东618什么时候开始」 is no outage query."""
+    """A message that mentions nothing of electricity, in a conversation that has not been
+    about it: 「京东618什么时候开始」 is no outage query, and no document answers it."""
     if mentions_utility(latest_text(tracker)) or tracker.active_loop_name:
         return False
     return not any(tracker.get_slot(slot) for slot in _CONTEXT_SLOTS)
 
 
 def decline_off_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """What an out-of-scope message gets: the documents' answer if they have one, else a polite no."""
-    answered = reply_to_question(dispatcher, tracker, latest_text(tracker))
-    if answered is not None:
-        return answered
+    """The polite no an off-topic message gets, and the turn ends there."""
     say(dispatcher, tracker, OUT_OF_SCOPE)
     return [FollowupAction("action_listen")]

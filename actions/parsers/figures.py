@@ -118,7 +118,7 @@ def read_figure_question(text: str) -> FigureQuestion | None:
         return FigureQuestion("tier_price", tier=tier, part=part, **common)
     if _PRICE.search(text) and part is not None:
         return FigureQuestion("tou_price", part=part, **common)
-    if _UNIT_PRICE.search(text) and _HOME.search(text) and not common["business"]:
+    if (_UNIT_PRICE.search(text) or "每档" in text) and (_HOME.search(text) or "阶梯" in text) and not common["business"]:
         return FigureQuestion("tier_price", **common)  # 住家用电多少钱一度: every tier
     return None
 

@@ -101,7 +101,7 @@ def test_planned_outage_by_address_for_anyone(system: RunningSystem) -> None:
     assert "地址" in asked, asked
     answer = chat.say("城南区花园街道幸福小区6栋")
     # 王五's feeder has planned maintenance 3 days after seeding, 08:00-17:00
-    assert "检修" in answer and "08:00" in answer and "17:00" in answer, answer
+    assert "检修" in answer and "8:00" in answer and "17:00" in answer, answer
 
 
 def test_planned_outage_for_a_verified_customers_own_feeder(system: RunningSystem) -> None:
@@ -109,7 +109,7 @@ def test_planned_outage_for_a_verified_customers_own_feeder(system: RunningSyste
     chat.say("上个月电费多少")
     chat.verify("3300012347", "7002")
     answer = chat.say("最近有没有停电计划")
-    assert "检修" in answer and "08:00" in answer, answer
+    assert "检修" in answer and "8:00" in answer, answer
 
 
 def test_policy_question_is_answered_with_its_source(system: RunningSystem) -> None:

@@ -18,6 +18,7 @@ from actions.parsers.figures import merge, read_figure_question
         ("那第三档多少钱一度", "tier_price", {"tier": 3}),
         ("超过第一档以后每度电要多少钱", "tier_price", {"tier": 2}),
         ("最贵那档一度多少", "tier_price", {"tier": 3}),
+        ("阶梯电价分几档 每档电价多少", "tier_price", {"tier": None}),
         ("居民峰谷电 夜里谷段一度电多少钱", "tou_price", {"part": "valley", "business": False}),
         ("一般工商业高峰时段的电价是多少一度", "tou_price", {"part": "peak", "business": True}),
         ("今年累计已经用了2700度 这个月又用了100度 电费多少", "energy_cost", {"kwh": Decimal(100), "prior_kwh": Decimal(2700)}),
@@ -32,7 +33,7 @@ def test_the_figure_asked_for_and_its_numbers(text: str, kind: str, fields: dict
         assert getattr(question, name) == value, name
 
 
-@pytest.mark.parametrize("text", ["上个月电费多少", "我家停电三天了", "违约金怎么算的", "阶梯电价怎么收"])
+@pytest.mark.parametrize("text", ["上个月电费多少", "我家停电三天了", "违约金怎么算的", "峰谷电划算吗"])
 def test_no_figure_is_read_into_other_questions(text: str) -> None:
     assert read_figure_question(text) is None
 
