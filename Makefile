@@ -27,7 +27,7 @@ help:
 	@echo "make run    build what is missing, then start every service (Ctrl-C stops them)"
 	@echo "make test   build what the tests need, then run the whole test suite"
 	@echo "make build  the set-up alone: environments, demo database, knowledge base, Rasa model"
-	@echo "make eval   NLU and knowledge-base evaluations (reports/)"
+	@echo "make eval   NLU, knowledge-base, conversation and out-of-domain evaluations (reports/)"
 	@echo "make bench  benchmarks (reports/)"
 
 build: venvs $(STAMPS)/core-db $(STAMPS)/kb $(STAMPS)/rasa-model
@@ -71,6 +71,10 @@ test: build
 eval: build
 	$(VENV)/bin/python -m knowledge_base.evaluate
 	$(VENV)/bin/python scripts/nlu_eval.py
+	$(VENV)/bin/python -m evaluation.conversations.run dev
+	$(VENV)/bin/python -m evaluation.conversations.run blind
+	$(VENV)/bin/python -m evaluation.ood.run dev
+	$(VENV)/bin/python -m evaluation.ood.run blind
 
 bench: build
 	$(VENV)/bin/python -m backend_core.bench
