@@ -29,6 +29,7 @@ from actions.parsers.questions import is_question
 QUESTION_INTENTS = frozenset({
     "ask_policy", "query_tariff", "query_late_fee", "how_to_pay", "ask_safety", "ask_energy_saving", "bot_identity",
 })
+SURE = 0.5  # below this, a question-shaped "other request" is more likely a question about this one
 # Intents the rules always handle: leaving the form, a person, an emergency, a yes or no.
 LEFT_TO_RULES = frozenset({
     "cancel", "request_human", "complain", "report_hazard", "report_outage", "deny", "affirm", "goodbye",
@@ -60,7 +61,9 @@ def is_digression(tracker: Tracker, own_intents: frozenset[str] = frozenset(), o
     if intent in LEFT_TO_RULES or not is_question(text):
         return False
     if intent in REQUEST_INTENTS and intent not in own_intents:
-        return bool(own_words and own_words.search(text))
+        # another request, unless the question is about the form, or NLU was unsure of it
+        unsure = ((tracker.latest_message or {}).get("intent") or {}).get("confidence", 1.0) < SURE
+        return unsure or bool(own_words and own_words.search(text))
     return True
 
 

@@ -264,7 +264,8 @@ def clean_free_text(text: str, min_chars: int = 2) -> str | None:
 # A message may carry values the bot has not asked for yet (「申请人陈立华，身份证…，地址…」);
 # these readers find them only where the customer names what they are.
 _NAME_CUE = re.compile(
-    r"(?:申请人|新户主|新户名|户主|户名|我叫|名字叫|名字是|姓名是|姓名|本人叫|本人)\s*[:：]?\s*(?:是|叫)?\s*"
+    r"(?:申请人|新户主|新户名|户主|户名|我叫|名字叫|名字是|姓名是|姓名|本人叫|本人|(?:名字|姓名)[^，,。\s]{0,6}\s*(?=是))"
+    r"\s*[:：]?\s*(?:是|叫)?\s*"
     r"([\u4e00-\u9fff·]{2,4}?)(?=身份|电话|手机|地址|联系|号码|住|家|在|的|，|,|。|、|\s|$|\d)"
 )
 _ADDRESS_CUE = re.compile(

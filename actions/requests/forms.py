@@ -80,6 +80,7 @@ START_ACTION = "action_start_request"  # runs when a request begins (requests/ac
 _ID_CUE = re.compile(r"身份证|证件号|身份号")
 MOBILE_PREFIX = re.compile(r"1[3-9]")
 MAX_PLACE_CHARS = 120
+_CORRECTS = {"applicant_name": re.compile(r"名字|姓名|名|户主|申请人|叫"), "service_address": re.compile(r"地址|住址|门牌|路|街|小区|村|号")}
 # Intents with which a customer answers the question just asked (beside the intent
 # of the request itself, e.g. "增容是因为装了空调" read as apply_capacity_change).
 # 是/不是 answer only yes/no questions; a 不 to any other question leaves the form.
@@ -223,7 +224,9 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
             "service_address": (latest_entity(tracker, entity["service_address"]) if latest else None) or find_address(text),
         }
         for slot, value in names.items():
-            if slot in wanted and value:
+            # a correction replaces a name or an address only when it says which (名字打错了…)
+            named = tracker.get_slot(slot) is None or bool(_CORRECTS[slot].search(text))
+            if slot in wanted and value and named:
                 found[slot] = value
         for slot, has in document_answers(text).items():
             if slot in wanted:
