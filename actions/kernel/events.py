@@ -113,6 +113,23 @@ def slot_set_in_previous_turn(tracker: Tracker, slot: str) -> Any:
     return None
 
 
+def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
+    """The value ``slot`` had when the customer sent the latest message.
+
+    Rasa fills slots from the message's entities before a form validates them; when
+    such a value turns out not to be one, the validator restores this one.
+    """
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+        elif seen_user and event.get("event") in ("restart", "session_started"):
+            return None
+    return None
+
+
 def consecutive_answers_by(tracker: Tracker, action: str) -> int:
     """Customer messages in a row, the latest included, that ``action`` answered.
 

@@ -28,7 +28,7 @@ from actions.identity.gate import verified_for
 from actions.kernel import clock
 from actions.kernel.base import apologize
 from actions.kernel.channel import channel_of, say
-from actions.kernel.events import latest_intent, latest_text, texts_since
+from actions.kernel.events import latest_intent, latest_text, slot_before_latest_message, texts_since
 from actions.kernel.gateway import get_gateway
 from actions.parsers.digits import find_account_no
 from actions.parsers.periods import parse_period
@@ -275,18 +275,26 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
     def _parsed(
         self, slot: str, value: Any, parser: Parser, missing: str, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> tuple[dict[str, Any], Any]:
-        """(events, parsed value): the value, or None after telling the customer why not."""
+        """(events, parsed value): the value, or None after telling the customer why not.
+
+        A value the customer was not asked for (an entity NLU saw in passing, 「英雄的英」
+        read as a place) that does not parse is dropped quietly, and the answer given
+        before stays.
+        """
         if value is None:
             return {slot: None}, None
         try:
             parsed = parser(str(value))
-        except Invalid as why:
-            say(dispatcher, tracker, str(why))
-            return {slot: None}, None
-        if parsed is None:
-            say(dispatcher, tracker, missing)
-            return {slot: None}, None
-        return {slot: parsed}, parsed
+            why = missing
+        except Invalid as invalid:
+            parsed, why = None, str(invalid)
+        if parsed is not None:
+            return {slot: parsed}, parsed
+        earlier = slot_before_latest_message(tracker, slot)
+        if earlier is not None and tracker.get_slot("requested_slot") != slot:
+            return {slot: earlier}, earlier
+        say(dispatcher, tracker, why)
+        return {slot: None}, None
 
     def validate_applicant_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return self._parsed("applicant_name", value, clean_name, "没听清姓名，请告诉我身份证上的名字。", dispatcher, tracker)[0]

@@ -30,6 +30,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 # What follows a place in an address: numbers with their units, and the units alone.
 _ADDRESS_PART = re.compile(r"^(?:\d{1,5}|[一二三四五六七八九十]+)?(?:号楼|号院|号|组|栋|幢|楼|单元|室|层|弄|巷|排|期|区)?$")
+# One character tagged LOC is a word of a sentence far more often than a place (「英雄的英」).
+MIN_PLACE_CHARS = 2
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 # Words LAC sometimes tags as plain nouns that are places all the same (小店区, 幸福小区).
 _PLACE_WORD = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:省|市|区|县|镇|乡|村|街道|小区|花园|新村|社区)$")
@@ -92,7 +94,8 @@ class LacEntityExtractor(GraphComponent, EntityExtractorMixin):
                     or (tokens[last + 1][0].strip() and _ADDRESS_PART.match(tokens[last + 1][0]))
                 ):
                     last += 1
-                found.append(self._entity(self._config["place_entity"], text, start, tokens[last][3]))
+                if tokens[last][3] - start >= MIN_PLACE_CHARS:
+                    found.append(self._entity(self._config["place_entity"], text, start, tokens[last][3]))
                 index = last
             index += 1
         return found

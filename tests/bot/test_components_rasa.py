@@ -205,6 +205,7 @@ def test_reconciler_prefers_the_longer_place_whoever_found_it() -> None:
         ("城东区平阳路12号3单元501", [("address", "城东区平阳路12号3单元501")]),
         ("明天 小店区 要停电吗", [("address", "小店区")]),
         ("上个月电费多少", []),
+        ("名字打错了 是王秀英 英雄的英 不是晶莹的莹", [("person_name", "王秀英")]),
     ],
 )
 def test_lac_finds_names_and_places(storage, context, text: str, expected: list) -> None:

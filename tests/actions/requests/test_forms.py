@@ -250,6 +250,17 @@ def test_a_new_value_at_the_summary_replaces_the_old_one_and_asks_again() -> Non
     assert confirmed.slot("request_confirmed") is True
 
 
+def test_a_name_corrected_at_the_summary_keeps_the_address_a_stray_word_looked_like() -> None:
+    conversation = filled_new_connection()
+    result = answer(
+        conversation, ValidateNewConnectionForm(), "request_confirmed",
+        "啊名字打错了 是王秀英 英雄的英 不是晶莹的莹", intent="nlu_fallback", person_name="王秀英", address="英",
+    )
+    assert result.slot("applicant_name") == "王秀英"
+    assert result.slot("service_address") == "城东区滨河路阳光小区5栋2单元301"
+    assert "地址" not in result.text
+
+
 def test_on_the_phone_the_summary_reads_only_the_tails_of_numbers() -> None:
     conversation = verified(Conversation(channel="voice"), ZHANG_SAN).user("确认", "affirm")
     conversation.loop = "close_account_form"
