@@ -35,6 +35,13 @@ def mask_name(name: str) -> str:
     return name[:keep] + "*" * (len(name) - keep)
 
 
+def mask_account(account_no: str | None) -> str | None:
+    """3300****45: enough for an agent to recognise, not enough to query with."""
+    if not account_no:
+        return None
+    return account_no[:4] + "*" * (len(account_no) - 6) + account_no[-2:]
+
+
 def mask_phone(phone: str) -> str:
     digits = phone.strip()
     if len(digits) >= 8:

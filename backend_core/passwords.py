@@ -1,33 +1,28 @@
-"""Agent passwords: hashlib.scrypt with a per-password salt, in one self-describing string.
+"""Agent passwords: Argon2id through pwdlib, a maintained library, never our own crypto.
 
-Format: ``scrypt$<n>$<r>$<p>$<salt hex>$<hash hex>``; :func:`verify_password`
-reads the parameters from the string, so they can be raised later without
-invalidating stored hashes.
+The hash string carries its parameters, so they can be raised later; a stored hash of an
+older scheme simply fails to verify and the seed writes a new one.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
+from functools import lru_cache
 
-N, R, P, LENGTH = 2**14, 8, 1, 32
+from pwdlib import PasswordHash
+from pwdlib.exceptions import UnknownHashError
 
 
-def hash_password(password: str, salt: bytes | None = None) -> str:
-    salt = salt or os.urandom(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=N, r=R, p=P, dklen=LENGTH)
-    return f"scrypt${N}${R}${P}${salt.hex()}${digest.hex()}"
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHash:
+    return PasswordHash.recommended()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
 
 
 def verify_password(password: str, stored: str) -> bool:
     try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        candidate = hashlib.scrypt(
-            password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=len(bytes.fromhex(digest))
-        )
-    except ValueError:
+        return _hasher().verify(password, stored)
+    except UnknownHashError:
         return False
-    return hmac.compare_digest(candidate, bytes.fromhex(digest))

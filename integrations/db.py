@@ -2,25 +2,57 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import sessionmaker
 
 from integrations.core.config import get_settings
-from integrations.models import Base
+
+ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
+log = logging.getLogger(__name__)
+
+
+def upgrade_to_head(url: str) -> None:
+    """``alembic upgrade head`` on ``url``: the schema comes from the migrations only."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///").split("?")[0])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _set_aside_unversioned(path)
+    config = Config(str(ALEMBIC_INI))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    command.upgrade(config, "head")
+
+
+def _set_aside_unversioned(path: Path) -> None:
+    """A local SQLite file made before the hub had migrations (by ``create_all``) cannot be
+    upgraded; it is renamed, not deleted, and the hub starts a new one."""
+    if not path.is_file():
+        return
+    with sqlite3.connect(path) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if tables and "alembic_version" not in tables:
+        aside = path.with_name(path.name + ".before-migrations")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(str(path) + suffix)
+            if source.exists():
+                source.replace(Path(str(aside) + suffix))
+        log.warning("hub database %s predates the migrations; kept as %s, starting a new one", path, aside)
 
 
 def make_engine(url: str) -> Engine:
-    """An engine with the schema in place.
+    """An engine on a database brought to the latest schema.
 
     SQLite gets WAL, so readers never block writers, and synchronous=NORMAL, which in
     WAL mode cannot corrupt the file and only risks the last transactions on a power
     cut, instead of an fsync on every message of every turn.
     """
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    upgrade_to_head(url)
     engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
@@ -28,7 +60,6 @@ def make_engine(url: str) -> Engine:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA busy_timeout=5000")
             conn.execute("PRAGMA synchronous=NORMAL")
-    Base.metadata.create_all(engine)
     return engine
 
 

@@ -1,22 +1,33 @@
-"""The conversation hub: channels in, routing to the bot or an agent, replies out."""
+"""The conversation hub: channels in, routing to the bot or an agent, replies out; the
+web chat widget and the agent console."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from integrations.api.routes import health, kb, rest_channel
-from integrations.core.config import get_settings
+from backend_core.gateway import make_gateway
+from integrations.api.routes import chat, console, health, kb, rest_channel
+from integrations.auth.agents import AgentSessions
+from integrations.auth.chat import ChatSessions
+from integrations.canned import CannedResponses
+from integrations.conversations.desk import Desk
+from integrations.core.config import HubSettings, get_settings
 from integrations.db import get_sessionmaker
+from integrations.live import Broker
 from integrations.rasa_client import RasaClient
+from integrations.ratelimit import RateLimiter
 from integrations.routing import Router
 from integrations.store import ConversationStore
 
@@ -24,17 +35,56 @@ STATIC = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
 
 
+def wire(app: FastAPI, settings: HubSettings, rasa: RasaClient) -> Desk:
+    """Build the hub's services on ``app.state``."""
+    sessions = get_sessionmaker() if settings is get_settings() else _sessionmaker(settings.database_url)
+    desk = Desk(ConversationStore(sessions), Broker(), rasa, settings)
+    app.state.sessions = sessions
+    app.state.desk = desk
+    app.state.router = Router(desk, rasa, settings)
+    app.state.chat_sessions = ChatSessions(sessions)
+    app.state.agent_sessions = AgentSessions(sessions, settings.agent_session_hours)
+    app.state.canned = CannedResponses(sessions)
+    app.state.limiter = RateLimiter(settings.rate_burst, settings.rate_per_s)
+    if not hasattr(app.state, "core"):
+        app.state.core = lru_cache(maxsize=1)(make_gateway)  # opened on first use: the bot works without it
+    return desk
+
+
+def _sessionmaker(url: str):  # type: ignore[no-untyped-def]
+    from sqlalchemy.orm import sessionmaker
+
+    from integrations.db import make_engine
+
+    return sessionmaker(make_engine(url), expire_on_commit=False)
+
+
+async def supervise(desk: Desk) -> None:
+    """The desk's clock: claim timeouts, queue announcements, the consoles' queue."""
+    while True:
+        await asyncio.sleep(desk.settings.supervise_every_s)
+        try:
+            await desk.supervise()
+        except Exception:  # one bad round must not stop the clock
+            log.exception("desk supervision failed")
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings = get_settings()
-    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_s)
-    app.state.router = Router(ConversationStore(get_sessionmaker()), rasa, settings)
+    # Tests may set app.state.settings, .rasa_transport and .core before the app starts.
+    settings = getattr(app.state, "settings", None) or get_settings()
+    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_s, getattr(app.state, "rasa_transport", None))
+    desk = wire(app, settings, rasa)
+    clock = asyncio.create_task(supervise(desk))
     yield
+    clock.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await clock
     await rasa.aclose()
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="95598 conversation hub", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="95598 conversation hub", version="0.2.0", lifespan=lifespan)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -52,21 +102,30 @@ def create_app() -> FastAPI:
             message = "请求格式不正确 (invalid request): body"
         else:
             message = exc.detail if isinstance(exc.detail, str) else "request refused"
-        return JSONResponse(status_code=exc.status_code, content={"error": "http_error", "message": message})
+        return JSONResponse(status_code=exc.status_code, content={"error": "http_error", "message": message},
+                            headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error")
         return JSONResponse(status_code=500, content={"error": "internal", "message": "服务暂时不可用，请稍后再试。"})
 
-    app.include_router(health.router)
-    app.include_router(rest_channel.router)
-    app.include_router(kb.router)
+    for module in (health, rest_channel, kb, chat, console):
+        app.include_router(module.router)
+    app.include_router(console.sockets)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
     def widget_demo() -> FileResponse:
         return FileResponse(STATIC / "index.html")
+
+    @app.get("/console", include_in_schema=False)
+    def console_redirect() -> RedirectResponse:
+        return RedirectResponse("/console/")
+
+    @app.get("/console/", include_in_schema=False)
+    def console_page() -> FileResponse:
+        return FileResponse(STATIC / "console" / "index.html", headers={"Cache-Control": "no-store"})
 
     return app
 

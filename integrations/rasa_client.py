@@ -1,8 +1,10 @@
-"""Talks to the Rasa server's REST channel on the hub's behalf."""
+"""Talks to the Rasa server on the hub's behalf: the REST channel for turns, and the
+HTTP API (``--enable-api``) to read a tracker or add events to it."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -16,17 +18,27 @@ class RasaClient:
         self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_s, transport=transport)
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
-        try:
-            response = await self._client.post(
-                "/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": metadata}
-            )
-            response.raise_for_status()
-            replies = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise BotUnavailable(str(exc)) from exc
+        replies = await self._json("POST", "/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": metadata})
         if not isinstance(replies, list):
             raise BotUnavailable(f"unexpected reply from Rasa: {type(replies).__name__}")
         return replies
+
+    async def tracker(self, sender: str) -> dict[str, Any]:
+        """The conversation's current state (slots, latest message) without its events."""
+        tracker = await self._json("GET", f"/conversations/{quote(sender, safe='')}/tracker", params={"include_events": "NONE"})
+        return tracker if isinstance(tracker, dict) else {}
+
+    async def add_events(self, sender: str, events: list[dict[str, Any]]) -> None:
+        """Append events (e.g. slots) to the conversation, as if an action had returned them."""
+        await self._json("POST", f"/conversations/{quote(sender, safe='')}/tracker/events", json=events)
+
+    async def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = await self._client.request(method, path, **kwargs)
+            response.raise_for_status()
+            return response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise BotUnavailable(str(exc) or type(exc).__name__) from exc
 
     async def aclose(self) -> None:
         await self._client.aclose()

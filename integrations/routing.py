@@ -1,73 +1,148 @@
-"""Routes each customer turn to the bot or, after a hand-over, to the human queue."""
+"""Routes each customer turn: to the bot, to the human queue, or to the agent who holds it."""
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
+from integrations.conversations.desk import BOT_LOOPING, Desk
+from integrations.conversations.handoff import Reason, handoff_request
+from integrations.conversations.states import State
 from integrations.core.config import HubSettings
+from integrations.models import Conversation, Message
 from integrations.rasa_client import BotUnavailable, RasaClient
 from integrations.schemas import IncomingMessage, OutgoingMessage
-from integrations.store import ConversationStore
 from integrations.text import clean
 
 log = logging.getLogger(__name__)
 
 EMPTY_PROMPT = "您好，请问有什么可以帮您？可以直接说“查电费”“停电了”或“转人工”。"
 BOT_UNAVAILABLE = "抱歉，系统暂时繁忙，请稍后再试；紧急情况请拨打95598。"
-# Said while the conversation waits for an agent: what is true now (the agent console
-# is not built yet), not a promise that someone will answer here.
-QUEUED = "已记下您转人工的需求，人工客服会尽快与您联系；紧急情况请直接拨打95598。"
+# A rating after a resolved conversation: "5", "5分", "五星", "★★★★★", "4 服务很好".
+_SCORE = re.compile(r"^\s*(?:([1-5])(?![0-9.])|([一二三四五])|(★{1,5}))\s*(?:分|星)?\s*[，,。.!！\s]*(.*)$", re.S)
+_CN_DIGITS = "一二三四五"
+# The bot answering the same thing this many turns in a row is going nowhere (the hub sees
+# what the bot cannot: its own repetition across turns).
+LOOP_TURNS = 3
+
+
+def parse_score(text: str) -> tuple[int, str] | None:
+    """(score, comment) when ``text`` is a 1-5 rating, else None."""
+    match = _SCORE.match(text)
+    if not match:
+        return None
+    digit, chinese, stars, rest = match.groups()
+    score = int(digit) if digit else (_CN_DIGITS.index(chinese) + 1 if chinese else len(stars))
+    return score, rest.strip()
 
 
 class Router:
-    def __init__(self, store: ConversationStore, rasa: RasaClient, settings: HubSettings) -> None:
-        self._store = store
+    def __init__(self, desk: Desk, rasa: RasaClient, settings: HubSettings) -> None:
+        self._desk = desk
+        self._store = desk.store
         self._rasa = rasa
         self._settings = settings
 
     async def handle(self, message: IncomingMessage) -> list[OutgoingMessage]:
         text = clean(message.text, self._settings.max_message_chars)
-        conversation = await run_in_threadpool(
+        conversation, row = await run_in_threadpool(
             self._store.receive, message.channel, message.sender, text, {"metadata": message.metadata} or None
         )
-        if conversation.state in ("queued", "agent"):
-            replies = [QUEUED] if conversation.state == "queued" else []
-            return await self._record(conversation.id, message.sender, [{"text": t} for t in replies])
+        await self._desk.publish(conversation, [row])
+        if conversation.csat_pending and (rating := parse_score(text)):
+            await self._desk.rate(conversation, *rating)
+            return self._out(message.sender, await self._after_customer(conversation))
+        if conversation.state == State.CLOSED:
+            conversation = await run_in_threadpool(self._store.reopen, conversation.id)
+        if conversation.state == State.QUEUED:
+            return self._out(message.sender, await self._desk.while_queued(conversation))
+        if conversation.state == State.AGENT:
+            return []  # the agent reads it in the console
         if not text:
-            return await self._record(conversation.id, message.sender, [{"text": EMPTY_PROMPT}])
-        metadata = {**message.metadata, "channel": message.channel}
+            return self._out(message.sender, await self._desk.post(conversation, "bot", [(EMPTY_PROMPT, None)]))
+        return await self._to_bot(conversation, row, message)
+
+    async def _to_bot(self, conversation: Conversation, row: Message, message: IncomingMessage) -> list[OutgoingMessage]:
+        metadata = {k: v for k, v in message.metadata.items() if k != "token"} | {"channel": message.channel}
         try:
-            replies = await self._rasa.send(conversation.rasa_sender, text[: self._settings.max_nlu_chars], metadata)
+            replies = await self._rasa.send(conversation.rasa_sender, row.text[: self._settings.max_nlu_chars], metadata)
         except BotUnavailable as exc:
             log.warning("bot unavailable for conversation %s: %s", conversation.id, exc)
             replies = [{"text": BOT_UNAVAILABLE}]
-        for reply in replies:
-            handoff = (reply.get("custom") or {}).get("handoff")
-            if isinstance(handoff, dict):
-                await run_in_threadpool(
-                    self._store.hand_over, conversation.id, str(handoff.get("reason", "requested")), handoff
-                )
-        return await self._record(conversation.id, message.sender, replies)
-
-    async def _record(self, conversation_id: int, recipient: str, replies: list[dict[str, Any]]) -> list[OutgoingMessage]:
-        """Store the replies as the bot's turns and return them in the REST channel shape."""
-        out = [
-            OutgoingMessage(
-                recipient_id=recipient,
-                text=reply.get("text"),
-                buttons=reply.get("buttons"),
-                image=reply.get("image"),
-                custom=reply.get("custom"),
-            )
-            for reply in replies
-        ]
-        items = [
-            (item.text or "", item.model_dump(exclude={"recipient_id", "text"}, exclude_none=True) or None)
-            for item in out
-        ]
-        if items:
-            await run_in_threadpool(self._store.add_many, conversation_id, "bot", items)
+        rows = await self._desk.post(conversation, "bot", [_item(reply) for reply in replies])
+        out = self._out(message.sender, rows, replies)
+        requests = [r for r in map(handoff_request, replies) if r is not None]
+        if requests:
+            out += self._out(message.sender, await self._desk.hand_over(conversation, requests[0]))
+        elif await self._looping(conversation, replies):
+            out += self._out(message.sender, await self._desk.offer(conversation, "human", Reason.FALLBACK, BOT_LOOPING))
+        self._desk.later(self._record_intent(conversation, row))
         return out
+
+    async def _looping(self, conversation: Conversation, replies: list[dict[str, Any]]) -> bool:
+        """Whether the bot has now said the same thing LOOP_TURNS turns in a row."""
+        said = "\n".join(str(r.get("text") or "") for r in replies)
+        turns = _bot_turns(await run_in_threadpool(self._store.recent, conversation.id))
+        repeats = 0
+        for turn in reversed(turns):
+            if turn != said or not said:
+                break
+            repeats += 1
+        return repeats >= LOOP_TURNS
+
+    async def _record_intent(self, conversation: Conversation, row: Message) -> None:
+        """What NLU read in the customer's message, for the busiest-intents chart."""
+        try:
+            tracker = await self._rasa.tracker(conversation.rasa_sender)
+        except BotUnavailable:
+            return
+        intent = ((tracker.get("latest_message") or {}).get("intent") or {}).get("name")
+        if intent:
+            await run_in_threadpool(self._store.set_intent, row.id, str(intent))
+
+    async def _after_customer(self, conversation: Conversation) -> list[Message]:
+        """The messages stored after the customer's latest one (the thanks for a rating)."""
+        rows = await run_in_threadpool(self._store.recent, conversation.id)
+        tail: list[Message] = []
+        for row in reversed(rows):
+            if row.author == "customer":
+                break
+            tail.insert(0, row)
+        return tail
+
+    @staticmethod
+    def _out(
+        recipient: str, rows: list[Message], replies: list[dict[str, Any]] | None = None
+    ) -> list[OutgoingMessage]:
+        """Rasa's REST channel shape: the bot's own replies as Rasa gave them (with the
+        hand-over request), or stored hub messages."""
+        if replies is not None:
+            return [
+                OutgoingMessage(recipient_id=recipient, text=r.get("text"), buttons=r.get("buttons"),
+                                image=r.get("image"), custom=r.get("custom"))
+                for r in replies
+            ]
+        return [
+            OutgoingMessage(recipient_id=recipient, text=row.text or None, buttons=(row.payload or {}).get("buttons"),
+                            custom=(row.payload or {}).get("custom"))
+            for row in rows
+        ]
+
+
+def _item(reply: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
+    payload = {k: reply[k] for k in ("buttons", "image", "custom") if reply.get(k)}
+    return str(reply.get("text") or ""), payload or None
+
+
+def _bot_turns(messages: list[Message]) -> list[str]:
+    """The bot's reply text of each customer turn, oldest first (the current turn's included)."""
+    turns: list[list[str]] = []
+    for message in messages:
+        if message.author == "customer":
+            turns.append([])
+        elif message.author == "bot" and turns:
+            turns[-1].append(message.text)
+    return ["\n".join(t) for t in turns if t]

@@ -1,6 +1,7 @@
 """Bills, prepaid balance, arrears and payments of the verified account.
 
-Every figure comes from the core's billing engine; the bot only puts it into words.
+Every figure comes from the core's billing engine; the bot only puts it into words
+(and, on the web chat, into a bill card or a chart built from the same objects).
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account.base import AccountAction, requested_period, shown
 from actions.handoff.offers import offer_human
-from actions.kernel.channel import say
+from actions.kernel.channel import say, show
 from actions.kernel.clock import today
 from actions.kernel.facts import service_facts, tariff_facts
 from actions.parsers.periods import MonthSpan
+from actions.wording.cards import bill_card, bills_chart, is_settled
 from actions.wording.fmt import (
     METER_STATES,
     channel_label,
@@ -41,7 +43,7 @@ def line_text(line: BillLine) -> str:
 
 
 def bill_status(bill: Bill) -> str:
-    if bill.paid or bill.unpaid_amount <= 0:
+    if is_settled(bill):
         return "本期电费已缴清。"
     if bill.due_on < today():
         return f"尚有{money(bill.unpaid_amount)}未缴，已超过缴费截止日（{day_label(bill.due_on)}），会按日计收违约金。"
@@ -80,9 +82,11 @@ class ActionQueryBill(AccountAction):
                 f"{month_label(span.first)}的账单还没有出具（每月1日出具上个月的账单）。"
                 f"最近一期是{month_label(latest.period)}的：\n{bill_text(latest)}",
             )
+            show(dispatcher, tracker, bill_card(latest))
             return shown(latest.period)
         buttons = PAY_BUTTONS if not bill.paid else (("为什么这么高", "/explain_high_bill"),)
         say(dispatcher, tracker, bill_text(bill), buttons=buttons)
+        show(dispatcher, tracker, bill_card(bill))
         return shown(bill.period)
 
     def _several(
@@ -103,6 +107,8 @@ class ActionQueryBill(AccountAction):
             tracker,
             f"户号{account_no}，{label}已出具的账单：\n" + "\n".join(rows) + f"\n合计用电{kwh(used)}，电费{money(total)}。",
         )
+        if len(bills) >= 2:  # a list of bills gets one chart of them, no cards
+            show(dispatcher, tracker, bills_chart(bills))
         return []
 
 

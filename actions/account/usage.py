@@ -9,8 +9,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account.base import AccountAction, requested_period, shown
-from actions.kernel.channel import say
+from actions.kernel.channel import say, show
 from actions.kernel.facts import tariff_facts
+from actions.wording.cards import months_chart
 from actions.wording.fmt import TIER_NAMES, kwh, money, month_label, price, short_month
 from actions.wording.requests import hours_words
 from backend_core.gateway.interfaces import CoreGateway, NotFound, TariffFacts, Usage
@@ -57,6 +58,8 @@ class ActionQueryUsage(AccountAction):
             total = sum((m.kwh for m in months), Decimal(0))
             head = f"{month_label(months[0].period)}至{month_label(months[-1].period)}的用电：\n{rows}\n合计{kwh(total)}。\n"
         say(dispatcher, tracker, head + tier_text(usage))
+        if len(months) >= 2:  # a trend over months: the same months as a chart on the web
+            show(dispatcher, tracker, months_chart(months))
         return shown(months[-1].period)
 
 

@@ -18,7 +18,7 @@ from actions.kernel.channel import say
 from actions.kernel.clock import now
 from actions.kernel.events import topic_intent as latest_topic
 from actions.kernel.facts import service_facts
-from actions.wording.fmt import mask_account
+from backend_core.masking import mask_account
 
 REASONS = ("requested", "fallback", "complaint", "hazard", "identity_lockout", "no_answer")
 # Turns that carry no topic of their own: the handoff names the topic before them.

@@ -3,12 +3,14 @@
 The hub sends ``metadata.channel`` (web | wechat | voice) with every message. On voice
 the text goes to text-to-speech: no emoji, markdown, URLs or buttons, and long
 numbers (account, ticket) are read digit by digit, so buttons become "您可以说…".
+Pictures (a bill card, a usage chart: ``custom`` payloads) go only to the web chat;
+the text sent before them always says the same in words.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Any, Sequence
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -16,6 +18,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.kernel.events import latest_metadata
 
 CHANNELS = ("web", "wechat", "voice")
+# Channels that draw ``custom`` payloads. WeChat text replies cannot carry them and the
+# phone line only speaks, so there the text alone is the answer.
+PICTURE_CHANNELS = ("web",)
 Button = tuple[str, str]  # (title, payload such as "/query_bill")
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -75,3 +80,10 @@ def say(
         )
     else:
         dispatcher.utter_message(text=text)
+
+
+def show(dispatcher: CollectingDispatcher, tracker: Tracker, payload: dict[str, Any]) -> None:
+    """Send a ``custom`` payload (docs/hub_api.md) where the channel draws it; call after
+    :func:`say`, whose text must already say everything the picture shows."""
+    if channel_of(tracker) in PICTURE_CHANNELS:
+        dispatcher.utter_message(json_message=payload)

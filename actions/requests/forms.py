@@ -28,7 +28,12 @@ from actions.identity.gate import verified_for
 from actions.kernel import clock
 from actions.kernel.base import apologize
 from actions.kernel.channel import channel_of, say
-from actions.kernel.events import latest_intent, latest_text, slot_before_latest_message, texts_since
+from actions.kernel.events import (
+    latest_intent,
+    latest_text,
+    slot_before_latest_message,
+    texts_since,
+)
 from actions.kernel.gateway import get_gateway
 from actions.parsers.digits import find_account_no
 from actions.parsers.periods import parse_period

@@ -96,13 +96,6 @@ def channel_label(channel: str) -> str:
     return PAYMENT_CHANNELS.get(channel, channel)
 
 
-def mask_account(account_no: str | None) -> str | None:
-    """3300****45: enough for an agent to recognise, not enough to query with."""
-    if not account_no:
-        return None
-    return account_no[:4] + "*" * (len(account_no) - 6) + account_no[-2:]
-
-
 def masked_phone(phone: str) -> str:
     """138****8000: enough for the customer to recognise the number, useless to anyone else."""
     return phone[:3] + "****" + phone[-4:]

@@ -14,7 +14,8 @@ from actions.kernel.clock import LOCAL_TZ
 from actions.kernel.facts import service_facts, tariff_facts
 from actions.parsers.periods import MonthSpan, shift
 from actions.requests.catalog import Form, Task
-from actions.wording.fmt import mask_account, moment_label, yuan
+from actions.wording.fmt import moment_label, yuan
+from backend_core.masking import mask_account
 
 WEEKDAYS = "一二三四五六日"
 REGISTERED_PHONE = "户号登记的手机"

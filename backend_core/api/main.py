@@ -17,6 +17,7 @@ from backend_core.api import errors
 from backend_core.api.deps import require_token
 from backend_core.api.routes import (
     accounts,
+    agents,
     bills,
     calculators,
     calendar,
@@ -52,7 +53,7 @@ def create_app(settings: CoreSettings | None = None, gateway: EmbeddedGateway | 
     app.state.gateway = gateway
     errors.install(app)
     protected = [Depends(require_token)]
-    for module in (accounts, identity, bills, usage, payments, outages, work_orders, facts, calculators, calendar):
+    for module in (accounts, agents, identity, bills, usage, payments, outages, work_orders, facts, calculators, calendar):
         app.include_router(module.router, dependencies=protected)
     app.include_router(quote.router)
 

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property, lru_cache
 
 from backend_core.billing.periods import Period
-from backend_core.billing.tariffs import PERIOD_NAMES, Tariffs, TimeOfUseSchedule, load_tariffs
+from backend_core.billing.tariffs import (
+    PERIOD_NAMES,
+    Tariffs,
+    TimeOfUseSchedule,
+    load_tariffs,
+)
 from backend_core.errors import InvalidInput
 
 CENT = Decimal("0.01")

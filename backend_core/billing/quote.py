@@ -15,7 +15,14 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from backend_core.billing.engine import ZERO, BillingEngine, BillResult, Interval, LateFee, money
+from backend_core.billing.engine import (
+    ZERO,
+    BillingEngine,
+    BillResult,
+    Interval,
+    LateFee,
+    money,
+)
 from backend_core.billing.periods import Period
 from backend_core.errors import CoreError, InvalidInput
 

@@ -13,6 +13,7 @@ from backend_core.billing.quote import quote as quote_case
 from backend_core.db import transaction
 from backend_core.gateway.interfaces import (
     AccountSummary,
+    AgentIdentity,
     Arrears,
     Bill,
     BillExplanation,
@@ -35,6 +36,7 @@ from backend_core.gateway.interfaces import (
 )
 from backend_core.services import (
     accounts,
+    agents,
     arrears,
     bills,
     calculators,
@@ -71,6 +73,9 @@ class EmbeddedGateway:
 
     def is_verified(self, account_no: str, session_id: str) -> bool:
         return self._run(lambda s: identity.is_verified(s, account_no, session_id))
+
+    def authenticate_agent(self, username: str, password: str) -> AgentIdentity | None:
+        return self._run(lambda s: agents.authenticate_agent(s, username, password))
 
     def account_summary(self, account_no: str) -> AccountSummary:
         return self._run(lambda s: accounts.account_summary(s, self.ctx, account_no))

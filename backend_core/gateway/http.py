@@ -17,6 +17,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from backend_core.gateway.interfaces import (
     AccountSummary,
+    AgentIdentity,
     Arrears,
     Bill,
     BillExplanation,
@@ -84,6 +85,10 @@ class HttpGateway:
     def is_verified(self, account_no: str, session_id: str) -> bool:
         params = {"account_no": account_no, "session_id": session_id}
         return bool(self._call("GET", "/api/identity/verified", params=params).json()["verified"])
+
+    def authenticate_agent(self, username: str, password: str) -> AgentIdentity | None:
+        body = self._call("POST", "/api/agents/authenticate", json={"username": username, "password": password}).json()
+        return AgentIdentity.model_validate(body["agent"]) if body.get("agent") else None
 
     def account_summary(self, account_no: str) -> AccountSummary:
         return self._get(AccountSummary, f"/api/accounts/{_seg(account_no)}")

@@ -70,6 +70,13 @@ class Verification(BaseModel):
     locked_until: datetime | None = None
 
 
+class AgentIdentity(BaseModel):
+    """A console agent who proved their password."""
+
+    username: str
+    display_name: str
+
+
 class AccountSummary(BaseModel):
     account_no: str
     name: str  # masked: 张*
@@ -487,6 +494,8 @@ class CoreGateway(Protocol):
     def is_verified(self, account_no: str, session_id: str) -> bool: ...
 
     def account_summary(self, account_no: str) -> AccountSummary: ...
+
+    def authenticate_agent(self, username: str, password: str) -> AgentIdentity | None: ...
 
     def get_bill(self, account_no: str, period: str | None = None) -> Bill:
         """The bill of ``period`` (YYYY-MM), or the latest issued one."""

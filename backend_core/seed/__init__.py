@@ -21,7 +21,13 @@ from backend_core import models
 from backend_core.core.clock import Clock
 from backend_core.db import transaction
 from backend_core.seed.outages import write_outages
-from backend_core.seed.specs import BILLED_MONTHS, CustomerSpec, demo_agents, demo_specs, generated_specs
+from backend_core.seed.specs import (
+    BILLED_MONTHS,
+    CustomerSpec,
+    demo_agents,
+    demo_specs,
+    generated_specs,
+)
 from backend_core.seed.writer import (
     ensure_tariffs,
     hourly_wh,

@@ -19,8 +19,8 @@ from backend_core.billing.engine import NO_MONEY, ZERO, BillingEngine, BillResul
 from backend_core.billing.periods import Period
 from backend_core.errors import InvalidInput, NotFound
 from backend_core.gateway.interfaces import Bill, BillLine
-from backend_core.services.lookup import check_limit, load_account
 from backend_core.services.context import CoreContext
+from backend_core.services.lookup import check_limit, load_account
 
 
 def compute_bill(engine: BillingEngine, account: Any, read: Any, prior_kwh_this_year: Decimal) -> BillResult:

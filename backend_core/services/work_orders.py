@@ -20,7 +20,13 @@ from backend_core import models
 from backend_core.billing.periods import Period
 from backend_core.errors import CoreError, InvalidInput, NotFound
 from backend_core.gateway.interfaces import WorkOrder, WorkOrderType
-from backend_core.masking import mask_address, mask_id_number, mask_name, mask_phone, mask_text
+from backend_core.masking import (
+    mask_address,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    mask_text,
+)
 from backend_core.services.arrears import arrears_of
 from backend_core.services.context import CoreContext
 from backend_core.services.lookup import check_account_no, check_limit, load_account

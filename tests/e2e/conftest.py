@@ -12,7 +12,8 @@ from scripts.running import RunningSystem, StartFailed, start_system
 @pytest.fixture(scope="session")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
     try:
-        running = start_system(tmp_path_factory.mktemp("system") / "hub.db")
+        # Agents on duty at any hour, so hand-over checks do not depend on the clock.
+        running = start_system(tmp_path_factory.mktemp("system") / "hub.db", extra_env={"AGENT_HOURS": "00:00-24:00"})
     except StartFailed as exc:
         pytest.fail(f"system did not start:\n{exc}")
     yield running

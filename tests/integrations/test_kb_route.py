@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from integrations.core.config import HubSettings
 from integrations.main import create_app
 
 
 @pytest.fixture(scope="module")
-def client() -> TestClient:
-    with TestClient(create_app()) as client:
+def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    app = create_app()
+    app.state.settings = HubSettings(database_url=f"sqlite:///{tmp_path_factory.mktemp('hub') / 'hub.db'}")
+    with TestClient(app) as client:
         yield client
 
 
@@ -44,7 +47,9 @@ def test_missing_index_is_a_503_not_a_crash(tmp_path, monkeypatch) -> None:  # t
     monkeypatch.setenv("KB_INDEX_DIR", str(tmp_path / "nothing"))
     reset_searcher()
     try:
-        with TestClient(create_app()) as client:
+        app = create_app()
+        app.state.settings = HubSettings(database_url=f"sqlite:///{tmp_path / 'hub.db'}")
+        with TestClient(app) as client:
             response = client.get("/api/kb/search", params={"q": "电价"})
         assert response.status_code == 503 and "make build" in response.json()["message"]
     finally:

@@ -2,19 +2,43 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+import math
 
-from integrations.api.deps import get_router
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from integrations.api.deps import bearer, get_chat_sessions, get_router
+from integrations.auth.chat import ChatSessions
 from integrations.routing import Router
 from integrations.schemas import IncomingMessage, OutgoingMessage, RestWebhookRequest
 
 router = APIRouter(tags=["channels"])
+SLOW_DOWN = "您发送得太快了，请稍等几秒再发。"
 
 
 @router.post("/webhooks/rest/webhook", response_model=list[OutgoingMessage], response_model_exclude_none=True)
-async def rest_webhook(body: RestWebhookRequest, hub: Router = Depends(get_router)) -> list[OutgoingMessage]:
-    """One customer turn in, the replies out (an empty list while an agent has the conversation)."""
+async def rest_webhook(
+    body: RestWebhookRequest,
+    request: Request,
+    hub: Router = Depends(get_router),
+    chats: ChatSessions = Depends(get_chat_sessions),
+) -> list[OutgoingMessage] | JSONResponse:
+    """One customer turn in, the replies out (an empty list while an agent has the conversation).
+
+    A sender that holds a web chat session must send its token (header or
+    ``metadata.token``); a sender who floods is slowed (429) before anything is stored.
+    """
     channel = body.metadata.get("channel") if body.metadata.get("channel") in ("web", "wechat", "voice") else "web"
+    token = bearer(request) or (body.metadata.get("token") if isinstance(body.metadata.get("token"), str) else None)
+    if not await run_in_threadpool(chats.admits, body.sender, token):
+        raise HTTPException(401, "会话已失效，请刷新页面重新开始 (invalid chat token)")
+    wait = request.app.state.limiter.allow(f"{channel}:{body.sender}")
+    if wait:
+        return JSONResponse(
+            {"error": "rate_limited", "message": SLOW_DOWN}, status_code=429,
+            headers={"Retry-After": str(math.ceil(wait))},
+        )
     return await hub.handle(
         IncomingMessage(channel=channel, sender=body.sender, text=body.message, metadata=body.metadata)
     )

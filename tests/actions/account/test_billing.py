@@ -109,3 +109,71 @@ def test_paid_but_still_worried(core) -> None:
 def test_paid_long_ago_but_still_owing(core) -> None:
     text = ask(QIAN_QI, "我交过钱了", "payment_not_received", ActionPaymentNotReceived()).text
     assert "263.35元" in text
+
+
+# The web chat's bill card and chart (docs/hub_api.md, custom.type): built from the bill the text states.
+
+
+def ask_on(channel: str, account_no: str, text: str, **entities: str):
+    return verified(Conversation(channel=channel), account_no).user(text, "query_bill", entities).run(ActionQueryBill())
+
+
+def test_a_bill_on_the_web_comes_with_its_card_after_the_text(core) -> None:
+    """张三, October: 260 kWh, 152.88元, due 20 November and still unpaid (today is the 21st)."""
+    result = ask_on("web", ZHANG_SAN, "上个月电费多少", period="上个月")
+    bill = core.get_bill(ZHANG_SAN, "2026-10")
+    assert [m["custom"]["type"] for m in result.messages if m.get("custom")] == ["bill_card"]
+    assert result.messages[-1]["custom"]["type"] == "bill_card" and result.messages[0]["text"]  # text first
+    card = result.custom[0]
+    assert card == {
+        "type": "bill_card",
+        "period": "2026-10",
+        "period_label": "2026年10月",
+        "kwh": "260",
+        "amount": "152.88",
+        "due_date": "2026-11-20",
+        "paid": False,
+        "account": "3300****45",
+    }
+    # the same figures as the core's bill and as the text says them
+    assert card["amount"] == f"{bill.total:.2f}" and card["kwh"] == str(bill.kwh) and card["due_date"] == bill.due_on.isoformat()
+    assert f"电费合计{card['amount']}元" in result.text and f"用电{card['kwh']}度" in result.text
+    assert "缴费截止日（2026年11月20日）" in result.text and "未缴" in result.text
+
+
+def test_a_paid_bill_s_card_says_paid(core) -> None:
+    result = ask_on("web", ZHANG_SAN, "9月电费", period="9月")
+    card = result.custom[0]
+    assert card["paid"] is True and card["amount"] == "164.40" and card["kwh"] == "300" and "已缴清" in result.text
+
+
+def test_a_bill_not_issued_yet_shows_the_card_of_the_latest_it_states(core) -> None:
+    result = ask_on("web", ZHANG_SAN, "这个月电费多少", period="这个月")
+    assert [c["period"] for c in result.custom] == ["2026-10"] and "152.88元" in result.text
+
+
+def test_amounts_on_the_card_are_strings_not_floats(core) -> None:
+    """A shop's August bill is 4,570.61元 in the text; the card keeps the core's digits."""
+    card = ask_on("web", SHOP, "8月电费", period="8月").custom[0]
+    assert card["amount"] == "4570.61" and isinstance(card["kwh"], str)
+
+
+@pytest.mark.parametrize("channel", ["voice", "wechat"])
+def test_channels_without_pictures_get_only_the_text(core, channel: str) -> None:
+    single = ask_on(channel, ZHANG_SAN, "上个月电费多少", period="上个月")
+    several = ask_on(channel, WANG_WU, "今年一共交了多少电费", period="今年")
+    for result in (single, several):
+        assert result.messages and result.custom == []
+        assert all(not m.get("custom") for m in result.messages)
+    assert "152.88元" in single.text
+
+
+def test_several_bills_on_the_web_get_one_chart_of_them_and_no_cards(core) -> None:
+    result = ask_on("web", WANG_WU, "今年一共交了多少电费", period="今年")
+    assert [c["type"] for c in result.custom] == ["usage_chart"]
+    chart = result.custom[0]
+    assert chart["unit"] == "度" and len(chart["points"]) == result.text.count("· 2026年") == 10
+    labels = [p["label"] for p in chart["points"]]
+    assert labels == sorted(labels) and labels[0] == "2026-01" and labels[-1] == "2026-10"
+    assert all(isinstance(p["kwh"], float) for p in chart["points"])
+    assert sum(p["kwh"] for p in chart["points"]) == 2660  # 合计用电2,660度, as the text says

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from actions.account.usage import ActionExplainBill, ActionQueryTierStatus, ActionQueryUsage, ActionTouAdvice
 from tests.actions.support import SHOP, SUN_BA, ZHANG_SAN, ZHAO_LIU, Conversation, verified
 
@@ -60,3 +62,40 @@ def test_a_customer_already_on_time_of_use_hears_what_it_saved(core) -> None:
 
 def test_time_of_use_advice_for_a_shop_says_why_not(core) -> None:
     assert "只适用于居民用户" in ask(SHOP, "峰谷电划算吗", "ask_tou_advice", ActionTouAdvice()).text
+
+
+# The web chat's usage chart (docs/hub_api.md, custom.type): the months the answer talks about.
+
+
+def ask_on(channel: str, account_no: str, text: str, **entities: str):
+    return verified(Conversation(channel=channel), account_no).user(text, "query_usage", entities).run(ActionQueryUsage())
+
+
+def test_usage_of_several_months_on_the_web_comes_with_a_chart_of_them(core) -> None:
+    result = ask_on("web", ZHANG_SAN, "最近三个月用电", period="最近三个月")
+    assert [c["type"] for c in result.custom] == ["usage_chart"] and result.messages[-1].get("custom")
+    chart = result.custom[0]
+    assert chart["unit"] == "度" and chart["title"] == "2026年8月至2026年10月用电量"
+    assert chart["points"] == [
+        {"label": "2026-08", "kwh": 510.0},
+        {"label": "2026-09", "kwh": 300.0},
+        {"label": "2026-10", "kwh": 260.0},
+    ]
+    assert len(chart["points"]) == result.text.count("· 2026年")  # one bar per month the text lists
+
+
+def test_a_year_s_trend_has_a_bar_for_every_month_stated(core) -> None:
+    result = ask_on("web", ZHANG_SAN, "想看看今年的用电趋势", period="今年")
+    points = result.custom[0]["points"]
+    assert len(points) == result.text.count("· 2026年") == 10 and points[0]["label"] == "2026-01"
+
+
+def test_usage_of_one_month_has_no_chart(core) -> None:
+    assert ask_on("web", SUN_BA, "8月用了多少度电", period="8月").custom == []
+
+
+@pytest.mark.parametrize("channel", ["voice", "wechat"])
+def test_usage_charts_are_not_sent_where_they_cannot_be_shown(core, channel: str) -> None:
+    result = ask_on(channel, ZHANG_SAN, "最近三个月用电", period="最近三个月")
+    assert result.custom == [] and all(not m.get("custom") for m in result.messages)
+    assert "合计1,070度" in result.text

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from actions.kernel.channel import for_voice
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.kernel.channel import for_voice, say, show
+from tests.actions.support import Conversation
 
 
 def test_account_and_ticket_numbers_are_read_digit_by_digit() -> None:
@@ -28,3 +31,16 @@ def test_buttons_become_spoken_choices() -> None:
     assert for_voice("请选择。", [("查电费", "/query_bill"), ("转人工", "/request_human")]).endswith(
         "您可以说“查电费”、“转人工”。"
     )
+
+
+def test_pictures_go_to_the_web_only() -> None:
+    payload = {"type": "usage_chart", "title": "近12个月用电量", "unit": "度", "points": []}
+    sent = {}
+    for channel in ("web", "wechat", "voice"):
+        tracker = Conversation(channel=channel).user("用电趋势", "query_usage").tracker()
+        dispatcher = CollectingDispatcher()
+        say(dispatcher, tracker, "近12个月的用电：……")
+        show(dispatcher, tracker, payload)
+        sent[channel] = [m["custom"] for m in dispatcher.messages if m["custom"]]
+        assert dispatcher.messages[0]["text"]  # the text comes first, everywhere
+    assert sent == {"web": [payload], "wechat": [], "voice": []}

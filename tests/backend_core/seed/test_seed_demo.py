@@ -123,7 +123,7 @@ def test_sun_ba_is_a_13_digit_large_household(module_db) -> None:  # type: ignor
 def test_console_agents_have_scrypt_hashes_of_the_demo_password(session) -> None:  # type: ignore[no-untyped-def]
     agents = {a.username: a for a in session.scalars(select(models.Agent))}
     assert set(agents) == {"agent01", "agent02"} and agents["agent02"].display_name == "客服02"
-    assert all(a.password_hash.startswith("scrypt$") and verify_password("demo-agent-01", a.password_hash) for a in agents.values())
+    assert all(a.password_hash.startswith("$argon2id$") and verify_password("demo-agent-01", a.password_hash) for a in agents.values())
     assert not verify_password("wrong", agents["agent01"].password_hash)
 
 

@@ -1,0 +1,47 @@
+"""Web chat sessions: a token per sender, so that a customer reads only their own conversation.
+
+The widget keeps {sender, token} in localStorage and sends the token with every
+request; the hub stores only the token's SHA-256.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from integrations.auth.tokens import digest, new_token
+from integrations.models import ChatSession
+
+
+class ChatSessions:
+    def __init__(self, sessions: sessionmaker) -> None:
+        self._sessions = sessions
+
+    def create(self) -> tuple[str, str]:
+        """A new sender with its token."""
+        sender, token = f"web-{secrets.token_hex(12)}", new_token()
+        with self._sessions.begin() as session:
+            session.add(ChatSession(sender=sender, token_hash=digest(token)))
+        return sender, token
+
+    def sender_of(self, token: str | None) -> str | None:
+        if not token:
+            return None
+        with self._sessions() as session:
+            row = session.scalar(select(ChatSession).where(ChatSession.token_hash == digest(token)))
+            return row.sender if row else None
+
+    def admits(self, sender: str, token: str | None) -> bool:
+        """A REST turn of ``sender`` may go on: it holds no session, or this is its token."""
+        with self._sessions() as session:
+            row = session.get(ChatSession, sender)
+            return row is None or (bool(token) and hmac.compare_digest(row.token_hash, digest(token or "")))
+
+    def check(self, sender: str, token: str | None) -> bool:
+        """Whether ``token`` is this sender's."""
+        with self._sessions() as session:
+            row = session.get(ChatSession, sender)
+            return row is not None and bool(token) and hmac.compare_digest(row.token_hash, digest(token or ""))
