@@ -10,13 +10,7 @@ template, and each test (or module) gets its own copy of it.
 
 from __future__ import annotations
 
-import glob
-import os
-import shlex
 import shutil
-import socket
-import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -25,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend_core.billing.engine import BillingEngine
@@ -36,6 +30,8 @@ from backend_core.schema import upgrade_to_head
 from backend_core.seed import seed
 from backend_core.services.context import CoreContext
 from backend_core.services.rules import load_rules
+from tests.postgres import BACKENDS, PostgresCluster, free_port
+from tests.postgres import pg_admin as _pg_admin
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEED_NOW = datetime(2026, 11, 20, 9, 30)  # the demo data is seeded at this moment
@@ -60,75 +56,6 @@ def shared_spec() -> Path:
 @pytest.fixture(scope="session")
 def engine() -> BillingEngine:
     return BillingEngine()
-
-
-# -- PostgreSQL --------------------------------------------------------------------------
-
-
-def postgres_bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-    if found:
-        return Path(found[-1]).parent
-    on_path = shutil.which("pg_ctl")
-    return Path(on_path).parent if on_path else None
-
-
-POSTGRES_REQUIRED = os.environ.get("CORE_TEST_POSTGRES") == "1"
-BACKENDS = ["sqlite", "postgres"] if POSTGRES_REQUIRED or postgres_bin() else ["sqlite"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class PostgresCluster:
-    bin_dir: Path
-    data_dir: Path
-    port: int
-    as_user: list[str]
-
-    def run(self, *args: str) -> None:
-        command = [*self.as_user, shlex.join(args)] if self.as_user[:1] == ["su"] else [*self.as_user, *args]
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
-
-    def url(self, database: str) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresCluster]:
-    """A throw-away cluster in a temp dir on a free port (initdb run as ``postgres`` when we are root)."""
-    bin_dir = postgres_bin()
-    if bin_dir is None:
-        pytest.fail("CORE_TEST_POSTGRES=1 but no PostgreSQL (pg_ctl) is installed")
-    base = Path(tempfile.mkdtemp(prefix="core-pg-"))
-    as_user: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(base, "postgres", "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"] if shutil.which("runuser") else ["su", "postgres", "-c"]
-    cluster = PostgresCluster(bin_dir, base / "data", free_port(), as_user)
-    try:
-        cluster.run(str(bin_dir / "initdb"), "-D", str(cluster.data_dir), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-        options = f"-p {cluster.port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
-        cluster.run(str(bin_dir / "pg_ctl"), "-D", str(cluster.data_dir), "-o", options, "-l", str(base / "log"), "-w", "start")
-    except subprocess.CalledProcessError as exc:
-        shutil.rmtree(base, ignore_errors=True)
-        pytest.fail(f"could not start PostgreSQL: {exc.stderr.decode(errors='replace')[-500:]}")
-    yield cluster
-    cluster.run(str(bin_dir / "pg_ctl"), "-D", str(cluster.data_dir), "-m", "immediate", "stop")
-    shutil.rmtree(base, ignore_errors=True)
-
-
-def _pg_admin(cluster: PostgresCluster, statement: str) -> None:
-    admin = make_engine(cluster.url("postgres")).execution_options(isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(statement))
-    finally:
-        admin.dispose()
 
 
 # -- databases ----------------------------------------------------------------------------

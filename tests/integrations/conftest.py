@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from integrations.auth.agents import COOKIE, CSRF_HEADER
 from integrations.conversations.desk import Desk
 from integrations.core.config import HubSettings
 from integrations.main import create_app
+from tests.postgres import BACKENDS, pg_admin
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "demo-agent-01"  # demo_customers.yml default_demo_password
@@ -104,15 +106,29 @@ def core_gateway(tmp_path_factory: pytest.TempPathFactory) -> CoreGateway:
     return make_gateway(CoreSettings(database_url=f"sqlite:///{db}", today=date(2026, 11, 25), agent_hours="00:00-24:00"))
 
 
+_databases = itertools.count()
+
+
+@pytest.fixture(params=BACKENDS)
+def hub_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Every hub test runs on SQLite and, where PostgreSQL is available (always in CI), on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'hub.db'}"
+    cluster = request.getfixturevalue("postgres")
+    name = f"hub_test_{next(_databases)}"
+    pg_admin(cluster, f"CREATE DATABASE {name}")
+    return cluster.url(name)
+
+
 @pytest.fixture
-def hub(tmp_path: Path, core_gateway: CoreGateway) -> Iterator[Callable[..., Hub]]:
+def hub(hub_database: str, core_gateway: CoreGateway) -> Iterator[Callable[..., Hub]]:
     started: list[TestClient] = []
 
     def build(reply: RasaReply = lambda body: [{"text": "好的"}], **settings: Any) -> Hub:
         rasa = FakeRasa(reply)
         app = create_app()
         app.state.settings = HubSettings(
-            database_url=f"sqlite:///{tmp_path / 'hub.db'}", supervise_every_s=3600, **settings
+            database_url=hub_database, supervise_every_s=3600, **settings
         )
         app.state.rasa_transport = httpx.MockTransport(rasa.handle)
         app.state.core = lambda: core_gateway
