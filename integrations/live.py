@@ -36,6 +36,10 @@ class Broker:
     def console_count(self) -> int:
         return len(self._consoles)
 
+    @property
+    def customer_count(self) -> int:
+        return sum(len(queues) for queues in self._customers.values())
+
     @asynccontextmanager
     async def customer(self, conversation_id: int) -> AsyncIterator[asyncio.Queue[dict[str, Any]]]:
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_LIMIT)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from integrations.conversations.handoff import HandoffRequest
@@ -258,13 +259,21 @@ class ConversationStore:
             return [self._detached(session, row) for row in rows]
 
     def _open(self, session: Session, channel: str, external_id: str) -> Conversation:
+        """Find or create; two first contacts at once (the widget's socket and its first
+        message) both end with the one row the unique constraint let through."""
         conversation = self._find(session, channel, external_id)
-        if conversation is None:
-            conversation = Conversation(channel=channel, external_id=external_id, state=State.BOT.value,
-                                        priority=3, bot_misses=0, csat_pending=False)
-            session.add(conversation)
-            session.flush()
-        return conversation
+        if conversation is not None:
+            return conversation
+        try:
+            with session.begin_nested():
+                conversation = Conversation(channel=channel, external_id=external_id, state=State.BOT.value,
+                                            priority=3, bot_misses=0, csat_pending=False)
+                session.add(conversation)
+            return conversation
+        except IntegrityError:
+            found = self._find(session, channel, external_id)
+            assert found is not None
+            return found
 
     @staticmethod
     def _get(session: Session, conversation_id: int) -> Conversation:
