@@ -1,0 +1,120 @@
+"""Hub benchmark: what the conversation hub adds to a turn, and live delivery to many widgets.
+
+1. Overhead per turn: the same turn sent through the hub and straight to Rasa's REST
+   channel, interleaved (hub, Rasa, hub, Rasa, …) in one run on the same system so both
+   see the same machine load; the hub's overhead is the difference of the p50s. Goal ≤ 5 ms.
+2. Live delivery: N web chat sessions hold their socket (WS /ws/chat) open; every
+   customer then sends a message at once and we time, per socket, from sending to the
+   socket receiving the hub's reply. Goal: p95 ≤ 200 ms with 500 sockets. The message is
+   empty, so the hub answers it itself (no Rasa): this measures the hub's store-and-push
+   path, not the bot.
+
+usage: python benchmarks/hub_bench.py [--turns 200] [--sockets 500]
+Writes reports/hub_bench.json and reports/hub_bench.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import websockets
+
+from benchmarks.bot_bench import percentile
+from scripts.running import ROOT, start_system
+
+GREETING = "你好"
+
+
+def overhead(system, turns: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """p50 of a greeting turn via the hub and via Rasa directly, interleaved."""
+    timings: dict[str, list[float]] = {"hub": [], "rasa": []}
+    with httpx.Client(timeout=60) as client:
+        for i in range(turns):
+            for service in ("hub", "rasa"):
+                sender = f"bench-{service}-{i}-{time.time_ns()}"
+                start = time.perf_counter()
+                client.post(
+                    system.url(service) + "/webhooks/rest/webhook",
+                    json={"sender": sender, "message": GREETING, "metadata": {"channel": "web"}},
+                ).raise_for_status()
+                timings[service].append((time.perf_counter() - start) * 1000)
+    hub, rasa = statistics.median(timings["hub"]), statistics.median(timings["rasa"])
+    return {
+        "turns_each": turns,
+        "hub_turn_p50_ms": round(hub, 1),
+        "rasa_direct_turn_p50_ms": round(rasa, 1),
+        "hub_overhead_p50_ms": round(hub - rasa, 1),
+    }
+
+
+async def live_delivery(base_url: str, sockets: int) -> dict[str, float]:
+    """Open ``sockets`` widget sessions, then every customer sends at once."""
+    ws_base = base_url.replace("http://", "ws://")
+    limits = httpx.Limits(max_connections=100)
+    async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
+        sessions = [(await client.post("/api/chat/sessions", json={})).json() for _ in range(sockets)]
+        connections = await asyncio.gather(*(
+            websockets.connect(f"{ws_base}/ws/chat?token={s['token']}", open_timeout=60, max_queue=None)
+            for s in sessions
+        ))
+        await asyncio.sleep(1.0)  # every socket subscribed
+
+        async def one(session: dict[str, str], connection) -> float:  # type: ignore[no-untyped-def]
+            start = time.perf_counter()
+            response = await client.post(
+                "/webhooks/rest/webhook", json={"sender": session["sender"], "message": "", "metadata": {"channel": "web"}},
+                headers={"Authorization": f"Bearer {session['token']}"},
+            )
+            response.raise_for_status()
+            while True:  # the customer's own message first, then the hub's prompt
+                if json.loads(await connection.recv())["author"] == "bot":
+                    return (time.perf_counter() - start) * 1000
+
+        started = time.perf_counter()
+        delays = await asyncio.gather(*(one(s, c) for s, c in zip(sessions, connections)))
+        wall = time.perf_counter() - started
+        await asyncio.gather(*(c.close() for c in connections))
+    return {
+        "sockets": sockets,
+        "delivered": len(delays),
+        "delivery_p50_ms": round(statistics.median(delays), 1),
+        "delivery_p95_ms": round(percentile(delays, 0.95), 1),
+        "delivery_max_ms": round(max(delays), 1),
+        "all_delivered_in_s": round(wall, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--turns", type=int, default=200)
+    parser.add_argument("--sockets", type=int, default=500)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        system = start_system(Path(tmp) / "hub.db")
+        try:
+            figures = {**overhead(system, args.turns), **asyncio.run(live_delivery(system.url("hub"), args.sockets))}
+        finally:
+            system.stop()
+    figures["overhead_goal_met"] = figures["hub_overhead_p50_ms"] <= 5.0
+    figures["delivery_goal_met"] = figures["delivery_p95_ms"] <= 200.0
+    reports = ROOT / "reports"
+    reports.mkdir(exist_ok=True)
+    (reports / "hub_bench.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    rows = "\n".join(f"| {k} | {v} |" for k, v in figures.items())
+    (reports / "hub_bench.md").write_text(
+        "# Hub benchmark\n\nHub vs Rasa's own REST channel, interleaved in one run; then live delivery to "
+        f"{args.sockets} open widget sockets (benchmarks/hub_bench.py).\n\n| figure | value |\n|---|---|\n{rows}\n",
+        encoding="utf-8",
+    )
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
