@@ -53,7 +53,8 @@ def make_engine(url: str) -> Engine:
     cut, instead of an fsync on every message of every turn.
     """
     upgrade_to_head(url)
-    engine = create_engine(url, pool_pre_ping=True)
+    # A ping before each checkout guards against dropped server connections; SQLite has none.
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(conn, _record) -> None:  # type: ignore[no-untyped-def]

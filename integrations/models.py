@@ -68,7 +68,9 @@ class Conversation(Base):
     agent_replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     announced_position: Mapped[int | None] = mapped_column(Integer)
     announced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    bot_misses: Mapped[int] = mapped_column(Integer, default=0)  # bot turns in a row that did not understand
+    # The bot's last turn (SHA-1 of its text) and how many turns in a row it said exactly that.
+    last_bot_turn: Mapped[str | None] = mapped_column(String(40))
+    bot_repeats: Mapped[int] = mapped_column(Integer, default=0)
     csat_pending: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -72,26 +72,16 @@ class Router:
         except BotUnavailable as exc:
             log.warning("bot unavailable for conversation %s: %s", conversation.id, exc)
             replies = [{"text": BOT_UNAVAILABLE}]
-        rows = await self._desk.post(conversation, "bot", [_item(reply) for reply in replies])
+        rows, repeats = await run_in_threadpool(self._store.add_bot_turn, conversation.id, [_item(r) for r in replies])
+        await self._desk.publish(conversation, rows)
         out = self._out(message.sender, rows, replies)
         requests = [r for r in map(handoff_request, replies) if r is not None]
         if requests:
             out += self._out(message.sender, await self._desk.hand_over(conversation, requests[0]))
-        elif await self._looping(conversation, replies):
+        elif repeats >= LOOP_TURNS and any(r.get("text") for r in replies):
             out += self._out(message.sender, await self._desk.offer(conversation, "human", Reason.FALLBACK, BOT_LOOPING))
         self._desk.later(self._record_intent(conversation, row))
         return out
-
-    async def _looping(self, conversation: Conversation, replies: list[dict[str, Any]]) -> bool:
-        """Whether the bot has now said the same thing LOOP_TURNS turns in a row."""
-        said = "\n".join(str(r.get("text") or "") for r in replies)
-        turns = _bot_turns(await run_in_threadpool(self._store.recent, conversation.id))
-        repeats = 0
-        for turn in reversed(turns):
-            if turn != said or not said:
-                break
-            repeats += 1
-        return repeats >= LOOP_TURNS
 
     async def _record_intent(self, conversation: Conversation, row: Message) -> None:
         """What NLU read in the customer's message, for the busiest-intents chart."""
@@ -136,13 +126,3 @@ def _item(reply: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
     payload = {k: reply[k] for k in ("buttons", "image", "custom") if reply.get(k)}
     return str(reply.get("text") or ""), payload or None
 
-
-def _bot_turns(messages: list[Message]) -> list[str]:
-    """The bot's reply text of each customer turn, oldest first (the current turn's included)."""
-    turns: list[list[str]] = []
-    for message in messages:
-        if message.author == "customer":
-            turns.append([])
-        elif message.author == "bot" and turns:
-            turns[-1].append(message.text)
-    return ["\n".join(t) for t in turns if t]

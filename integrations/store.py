@@ -6,6 +6,7 @@ thread pool. State changes go through conversations.states.transition only.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -88,12 +89,19 @@ class ConversationStore:
         with self._sessions.begin() as session:
             session.execute(update(Message).where(Message.id == message_id).values(intent=intent[:64]))
 
-    def count_bot_miss(self, conversation_id: int, missed: bool) -> int:
-        """Bot turns in a row that went nowhere (the same answer again); returns the count."""
+    def add_bot_turn(self, conversation_id: int, items: list[Item]) -> tuple[list[Message], int]:
+        """The bot's replies to one customer turn, and how many turns in a row (this one
+        included) the bot has said exactly this: one transaction for both."""
         with self._sessions.begin() as session:
+            rows = [Message(conversation_id=conversation_id, author="bot", text=text, payload=payload)
+                    for text, payload in items]
+            session.add_all(rows)
             conversation = self._get(session, conversation_id)
-            conversation.bot_misses = conversation.bot_misses + 1 if missed else 0
-            return conversation.bot_misses
+            said = hashlib.sha1("\n".join(text for text, _ in items).encode()).hexdigest()
+            repeats = conversation.bot_repeats + 1 if said == conversation.last_bot_turn else 1
+            conversation.last_bot_turn, conversation.bot_repeats = said, repeats
+            session.flush()
+            return [self._detached(session, row) for row in rows], repeats
 
     def transcript(self, conversation_id: int) -> list[Message]:
         return self.messages_after(conversation_id, 0)
@@ -267,7 +275,7 @@ class ConversationStore:
         try:
             with session.begin_nested():
                 conversation = Conversation(channel=channel, external_id=external_id, state=State.BOT.value,
-                                            priority=3, bot_misses=0, csat_pending=False)
+                                            priority=3, bot_repeats=0, csat_pending=False)
                 session.add(conversation)
             return conversation
         except IntegrityError:
@@ -284,8 +292,8 @@ class ConversationStore:
 
     @staticmethod
     def _detached(session: Session, row: Any) -> Any:
+        """The row, flushed (ids and defaults set) and free of the session, without reading it back."""
         session.flush()
-        session.refresh(row)
         session.expunge(row)
         return row
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import os
-import shutil
 import threading
 from pathlib import Path
 from typing import Any, Iterator
@@ -22,11 +20,6 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 STATIC = Path(__file__).resolve().parents[2] / "integrations" / "static"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 CSRF = "csrf-test-token"
 XSS = "<img src=x onerror=alert(1)>我家电表读数不对"
 
@@ -58,18 +51,6 @@ def base_url() -> Iterator[str]:
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail("REQUIRE_BROWSER is set but Chromium is not installed")
-        pytest.skip("Chromium not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 # --------------------------------------------------------------------------- fake hub API

@@ -9,20 +9,13 @@ from __future__ import annotations
 
 import json
 import mimetypes
-import os
-import shutil
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 STATIC = Path(__file__).resolve().parents[2] / "integrations" / "static"
 ORIGIN = "http://widget.test"
 NO_WEBSOCKET = "window.WebSocket = undefined;"
@@ -30,18 +23,6 @@ NO_WEBSOCKET = "window.WebSocket = undefined;"
 Message = dict[str, Any]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail("REQUIRE_BROWSER is set but Chromium is not installed")
-        pytest.skip("Chromium not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class FakeHub:
