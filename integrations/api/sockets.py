@@ -17,9 +17,11 @@ async def pump(
     websocket: WebSocket,
     queue: asyncio.Queue[dict[str, Any]],
     heartbeat: Callable[[], Awaitable[None]] | None = None,
+    personal: Callable[[dict[str, Any]], dict[str, Any]] = lambda frame: frame,
 ) -> None:
     """Send what ``queue`` gets until the client goes away (what it sends is ignored);
-    ``heartbeat`` runs every HEARTBEAT_S while it stays."""
+    ``heartbeat`` runs every HEARTBEAT_S while it stays; ``personal`` fits a frame shared
+    by every subscriber to this one."""
 
     async def drain_client() -> None:
         with contextlib.suppress(WebSocketDisconnect):
@@ -32,7 +34,7 @@ async def pump(
             getter = asyncio.ensure_future(queue.get())
             done, _ = await asyncio.wait({getter, reader}, timeout=HEARTBEAT_S, return_when=asyncio.FIRST_COMPLETED)
             if getter in done:
-                await websocket.send_json(getter.result())
+                await websocket.send_json(personal(getter.result()))
                 continue
             getter.cancel()
             if reader in done:

@@ -250,6 +250,7 @@ def _row(conversation: Conversation, place: Waiting | None, username: str | None
         "sla_breached": place.sla_breached if place else False,
         "summary": conversation.summary or "",
         "agent_name": conversation.agent_name,
+        "agent_username": conversation.agent_username,
         "mine": bool(username) and conversation.agent_username == username,
     }
 

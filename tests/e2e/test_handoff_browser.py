@@ -50,6 +50,14 @@ def open_conversation(console: Any, reason: str) -> Any:
     return item
 
 
+def claim_and_reply(console: Any, text: str) -> None:
+    """Take the open conversation and write to the customer."""
+    console.click("#claim")
+    console.wait_for_selector("#reply-text:not([disabled])")
+    console.fill("#reply-text", text)
+    console.click("#reply-send")
+
+
 @pytest.fixture(scope="module")
 def console(browser: Any, system: RunningSystem) -> Any:
     page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
@@ -112,10 +120,7 @@ def test_customer_hands_over_agent_answers_hands_back_and_a_rating_reaches_the_m
     say(second, "我要找人工客服")
     second.wait_for_selector(".chat__status--queued", timeout=BOT_TURN_MS)
     open_conversation(console, "客户要求转人工")
-    console.click("#claim")
-    console.wait_for_selector("#reply-text:not([disabled])")
-    console.fill("#reply-text", "您好，我是客服01，请问有什么可以帮您？")
-    console.click("#reply-send")
+    claim_and_reply(console, "您好，我是客服01，请问有什么可以帮您？")
     second.wait_for_selector(".msg--agent", timeout=BOT_TURN_MS)
     console.click("#resolve")
     console.click("#confirm-ok")
@@ -137,10 +142,7 @@ def test_markup_from_the_agent_is_shown_as_text_to_the_customer(browser: Any, sy
     say(customer, "转人工")
     console.click("#nav-desk")
     open_conversation(console, "客户要求转人工")
-    console.click("#claim")
-    console.wait_for_selector("#reply-text:not([disabled])")
-    console.fill("#reply-text", "<img src=x onerror=alert(1)>请稍等")
-    console.click("#reply-send")
+    claim_and_reply(console, "<img src=x onerror=alert(1)>请稍等")
     customer.wait_for_selector(".msg--agent", timeout=BOT_TURN_MS)
     assert customer.locator(".msg--agent .msg__text").last.inner_text() == "<img src=x onerror=alert(1)>请稍等"
     assert customer.locator(".chat__log img").count() == 0

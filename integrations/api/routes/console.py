@@ -244,4 +244,13 @@ async def live(websocket: WebSocket) -> None:
         return
     async with desk.broker.console() as queue:
         await websocket.send_json({"type": "queue", **await desk.queue_rows(agent.username)})
-        await pump(websocket, queue, heartbeat=lambda: run_in_threadpool(sessions.seen, token))
+        await pump(websocket, queue, heartbeat=lambda: run_in_threadpool(sessions.seen, token),
+                   personal=lambda frame: _mine(frame, agent.username))
+
+
+def _mine(frame: dict[str, Any], username: str) -> dict[str, Any]:
+    """A queue frame as this agent sees it: which conversations are theirs."""
+    if frame.get("type") != "queue":
+        return frame
+    rows = [{**row, "mine": row.get("agent_username") == username} for row in frame["conversations"]]
+    return {**frame, "conversations": rows}
