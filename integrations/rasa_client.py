@@ -25,12 +25,12 @@ class RasaClient:
 
     async def tracker(self, sender: str) -> dict[str, Any]:
         """The conversation's current state (slots, latest message) without its events."""
-        tracker = await self._json("GET", f"/conversations/{quote(sender, safe='')}/tracker", params={"include_events": "NONE"})
+        tracker = await self._json("GET", f"/conversations/{quote(sender, safe=':')}/tracker", params={"include_events": "NONE"})
         return tracker if isinstance(tracker, dict) else {}
 
     async def add_events(self, sender: str, events: list[dict[str, Any]]) -> None:
         """Append events (e.g. slots) to the conversation, as if an action had returned them."""
-        await self._json("POST", f"/conversations/{quote(sender, safe='')}/tracker/events", json=events)
+        await self._json("POST", f"/conversations/{quote(sender, safe=':')}/tracker/events", json=events)
 
     async def _json(self, method: str, path: str, **kwargs: Any) -> Any:
         try:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -48,7 +47,9 @@ class FakeRasa:
             body = json.loads(request.content)
             self.seen.append(body)
             return httpx.Response(200, json=self.reply(body))
-        sender = unquote(path.split("/")[2]) if path.startswith("/conversations/") else ""
+        # As Rasa reads it: the raw path segment, not percent-decoded ("web%3Au1" is another id).
+        raw = request.url.raw_path.decode().split("?")[0]
+        sender = raw.split("/")[2] if raw.startswith("/conversations/") else ""
         if path.endswith("/tracker/events"):
             self.events.append((sender, json.loads(request.content)))
             return httpx.Response(200, json={})
