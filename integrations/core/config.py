@@ -45,8 +45,8 @@ class HubSettings(BaseSettings):
     agent_session_hours: int = 12
     cookie_secure: bool = False  # true behind HTTPS
     # Per sender: a burst of this many messages, refilled at this rate.
-    rate_burst: int = 8
-    rate_per_s: float = 0.5
+    rate_burst: int = 20
+    rate_per_s: float = 1.0
 
 
 @lru_cache

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -63,7 +62,7 @@ def test_a_claim_nobody_answers_goes_back_to_the_queue(hub) -> None:  # type: ig
     h.say("转人工")
     conversation = h.desk.store.open("web", "u1").id
     agent.call("POST", f"/api/console/conversations/{conversation}/claim")
-    asyncio.run(h.desk.supervise())
+    h.client.portal.call(h.desk.supervise)
     assert h.desk.store.get(conversation).state == "queued"
     assert h.desk.store.events(conversation)[-1].reason == "claim_timeout"
     assert "重新安排客服" in h.desk.store.transcript(conversation)[-1].text
@@ -77,10 +76,10 @@ def test_waiting_customers_hear_a_changed_position_at_most_once_a_minute(hub) ->
     second = h.desk.store.open("web", "second").id
     agent.call("POST", f"/api/console/conversations/{h.desk.store.open('web', 'first').id}/claim")
     told = len(h.desk.store.transcript(second))
-    asyncio.run(h.desk.supervise())  # position changed 2 -> 1, but it was told less than a minute ago
+    h.client.portal.call(h.desk.supervise)  # position changed 2 -> 1, but it was told less than a minute ago
     assert len(h.desk.store.transcript(second)) == told
     h.desk.settings.announce_every_s = 0
-    asyncio.run(h.desk.supervise())
+    h.client.portal.call(h.desk.supervise)
     assert h.desk.store.transcript(second)[-1].text == "您是下一位，客服马上为您接入。"
-    asyncio.run(h.desk.supervise())  # unchanged: said once
+    h.client.portal.call(h.desk.supervise)  # unchanged: said once
     assert len(h.desk.store.transcript(second)) == told + 1
