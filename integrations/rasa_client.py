@@ -1,5 +1,6 @@
-"""Talks to the Rasa server on the hub's behalf: the REST channel for turns, and the
-HTTP API (``--enable-api``) to read a tracker or add events to it."""
+"""Talks to the Rasa server on the hub's behalf: the hub channel for turns (the REST
+channel's format plus the intent), and the HTTP API (``--enable-api``) to read a tracker
+or add events to it."""
 
 from __future__ import annotations
 
@@ -17,11 +18,14 @@ class RasaClient:
     def __init__(self, base_url: str, timeout_s: float, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_s, transport=transport)
 
-    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
-        replies = await self._json("POST", "/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": metadata})
+    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
+        """The bot's replies to one message, and the intent NLU read in it (bot/channels/hub.py)."""
+        body = await self._json("POST", "/webhooks/hub/webhook", json={"sender": sender, "message": text, "metadata": metadata})
+        replies = body.get("messages") if isinstance(body, dict) else None
         if not isinstance(replies, list):
-            raise BotUnavailable(f"unexpected reply from Rasa: {type(replies).__name__}")
-        return replies
+            raise BotUnavailable(f"unexpected reply from Rasa: {type(body).__name__}")
+        intent = body.get("intent")
+        return replies, intent if isinstance(intent, str) else None
 
     async def tracker(self, sender: str) -> dict[str, Any]:
         """The conversation's current state (slots, latest message) without its events."""

@@ -67,12 +67,15 @@ class Router:
 
     async def _to_bot(self, conversation: Conversation, row: Message, message: IncomingMessage) -> list[OutgoingMessage]:
         metadata = {k: v for k, v in message.metadata.items() if k != "token"} | {"channel": message.channel}
+        intent = None
         try:
-            replies = await self._rasa.send(conversation.rasa_sender, row.text[: self._settings.max_nlu_chars], metadata)
+            replies, intent = await self._rasa.send(conversation.rasa_sender, row.text[: self._settings.max_nlu_chars], metadata)
         except BotUnavailable as exc:
             log.warning("bot unavailable for conversation %s: %s", conversation.id, exc)
             replies = [{"text": BOT_UNAVAILABLE}]
-        rows, repeats = await run_in_threadpool(self._store.add_bot_turn, conversation.id, [_item(r) for r in replies])
+        rows, repeats = await run_in_threadpool(
+            self._store.add_bot_turn, conversation.id, [_item(r) for r in replies], row.id, intent
+        )
         await self._desk.publish(conversation, rows)
         out = self._out(message.sender, rows, replies)
         requests = [r for r in map(handoff_request, replies) if r is not None]
@@ -80,18 +83,7 @@ class Router:
             out += self._out(message.sender, await self._desk.hand_over(conversation, requests[0]))
         elif repeats >= LOOP_TURNS and any(r.get("text") for r in replies):
             out += self._out(message.sender, await self._desk.offer(conversation, "human", Reason.FALLBACK, BOT_LOOPING))
-        self._desk.later(self._record_intent(conversation, row))
         return out
-
-    async def _record_intent(self, conversation: Conversation, row: Message) -> None:
-        """What NLU read in the customer's message, for the busiest-intents chart."""
-        try:
-            tracker = await self._rasa.tracker(conversation.rasa_sender)
-        except BotUnavailable:
-            return
-        intent = ((tracker.get("latest_message") or {}).get("intent") or {}).get("name")
-        if intent:
-            await run_in_threadpool(self._store.set_intent, row.id, str(intent))
 
     async def _after_customer(self, conversation: Conversation) -> list[Message]:
         """The messages stored after the customer's latest one (the thanks for a rating)."""

@@ -85,14 +85,15 @@ class ConversationStore:
             session.flush()
             return [self._detached(session, row) for row in rows]
 
-    def set_intent(self, message_id: int, intent: str) -> None:
+    def add_bot_turn(
+        self, conversation_id: int, items: list[Item], customer_message_id: int, intent: str | None
+    ) -> tuple[list[Message], int]:
+        """The bot's replies to one customer message, the intent NLU read in that message,
+        and how many turns in a row (this one included) the bot has said exactly this: one
+        transaction for all three."""
         with self._sessions.begin() as session:
-            session.execute(update(Message).where(Message.id == message_id).values(intent=intent[:64]))
-
-    def add_bot_turn(self, conversation_id: int, items: list[Item]) -> tuple[list[Message], int]:
-        """The bot's replies to one customer turn, and how many turns in a row (this one
-        included) the bot has said exactly this: one transaction for both."""
-        with self._sessions.begin() as session:
+            if intent:
+                session.execute(update(Message).where(Message.id == customer_message_id).values(intent=intent[:64]))
             rows = [Message(conversation_id=conversation_id, author="bot", text=text, payload=payload)
                     for text, payload in items]
             session.add_all(rows)

@@ -49,6 +49,12 @@ class ChatSessions:
             if len(self._known) >= KNOWN_SENDERS:
                 self._known.pop(next(iter(self._known)))
             self._known[sender] = row.token_hash if row else None
+        return bool(self.admits_known(sender, token))
+
+    def admits_known(self, sender: str, token: str | None) -> bool | None:
+        """``admits`` from memory alone (no database, so no thread hop); None when not known yet."""
+        if sender not in self._known:
+            return None
         expected = self._known[sender]
         return expected is None or (bool(token) and hmac.compare_digest(expected, digest(token or "")))
 

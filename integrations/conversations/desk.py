@@ -7,7 +7,6 @@ sockets (live.py) and, for channels that push (WeChat), through their outbound a
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -48,7 +47,6 @@ class Desk:
     def __init__(self, store: ConversationStore, broker: Broker, rasa: RasaClient, settings: HubSettings) -> None:
         self.store, self.broker, self._rasa, self.settings = store, broker, rasa, settings
         self._outbound: dict[str, Outbound] = {}
-        self._background: set[asyncio.Task[None]] = set()
 
     def register_outbound(self, channel: str, send: Outbound) -> None:
         """How agent and system messages reach a customer on ``channel`` (web uses the sockets)."""
@@ -79,12 +77,6 @@ class Desk:
         if conversation.agent_name:
             frame["agent_name"] = conversation.agent_name
         self.broker.publish_console(frame)
-
-    def later(self, work: Awaitable[None]) -> None:
-        """Run ``work`` after the reply has gone out; keep a reference so it is not collected."""
-        task = asyncio.ensure_future(work)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
 
     # -- the customer's side ----------------------------------------------------------
 

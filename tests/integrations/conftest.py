@@ -33,7 +33,7 @@ RasaReply = Callable[[dict[str, Any]], list[dict[str, Any]]]
 
 @dataclass
 class FakeRasa:
-    """Rasa's REST channel and the tracker API, answering as ``reply`` says."""
+    """Rasa's hub channel and the tracker API, answering as ``reply`` says."""
 
     reply: RasaReply
     seen: list[dict[str, Any]] = field(default_factory=list)
@@ -43,10 +43,10 @@ class FakeRasa:
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
-        if path == "/webhooks/rest/webhook":
+        if path == "/webhooks/hub/webhook":  # bot/channels/hub.py
             body = json.loads(request.content)
             self.seen.append(body)
-            return httpx.Response(200, json=self.reply(body))
+            return httpx.Response(200, json={"messages": self.reply(body), "intent": self.intents.get(body["sender"])})
         # As Rasa reads it: the raw path segment, not percent-decoded ("web%3Au1" is another id).
         raw = request.url.raw_path.decode().split("?")[0]
         sender = raw.split("/")[2] if raw.startswith("/conversations/") else ""

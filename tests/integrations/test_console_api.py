@@ -148,11 +148,13 @@ def test_resolve_asks_for_a_rating_and_the_metrics_count_it(hub) -> None:  # typ
     assert asked.payload["custom"] == {"type": "csat", "scale": 5}
     assert "感谢您的评价" in h.say("4 处理得挺快").json()[0]["text"]
     h.rasa.reply = lambda body: [{"text": "您好"}]
-    h.say("你好", sender="contained")
+    h.rasa.intents["web:contained"] = "query_bill"
+    h.say("上个月电费多少", sender="contained")
     numbers = agent.call("GET", "/api/console/metrics?days=7").json()
     assert numbers["conversations"] == 2 and numbers["contained"] == 1 and numbers["containment_rate"] == 0.5
     assert numbers["handoffs_by_reason"] == {"complaint": 1}
     assert numbers["csat_avg"] == 4.0 and numbers["csat_distribution"]["4"] == 1
+    assert numbers["top_intents"] == [{"intent": "query_bill", "label": "查询某期电费账单", "count": 1}]
     assert agent.call("GET", f"/api/console/conversations/{conversation}").json()["csat"]["comment"] == "处理得挺快"
 
 

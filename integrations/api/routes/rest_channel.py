@@ -31,7 +31,10 @@ async def rest_webhook(
     """
     channel = body.metadata.get("channel") if body.metadata.get("channel") in ("web", "wechat", "voice") else "web"
     token = bearer(request) or (body.metadata.get("token") if isinstance(body.metadata.get("token"), str) else None)
-    if not await run_in_threadpool(chats.admits, body.sender, token):
+    admitted = chats.admits_known(body.sender, token)
+    if admitted is None:
+        admitted = await run_in_threadpool(chats.admits, body.sender, token)
+    if not admitted:
         raise HTTPException(401, "会话已失效，请刷新页面重新开始 (invalid chat token)")
     wait = request.app.state.limiter.allow(f"{channel}:{body.sender}")
     if wait:
