@@ -1,8 +1,9 @@
 """The conversation hub's channel: Rasa's REST channel whose answer also says what NLU read.
 
 The hub records the intent of every customer message for the console's busiest-intents
-chart. Reading it here, from the tracker this very turn just saved, spares the hub a
-second HTTP round trip to Rasa on every turn (``GET /conversations/<id>/tracker``).
+chart. The tracker store remembers it when it saves the turn (bot/stores.py), so neither
+the hub (a second HTTP request per turn) nor this channel (reading the tracker back) pays
+for it.
 
 ``POST /webhooks/hub/webhook`` takes the REST channel's body and answers
 ``{"messages": [<REST channel messages>], "intent": "<name>" | null}``.
@@ -19,6 +20,8 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.stores import recording_store
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +51,12 @@ class HubInput(RestInput):
                 log.error("message handling timed out for %s", sender_id)
             except Exception:
                 log.exception("an exception occurred while handling a hub message")
-            return response.json({"messages": collector.messages, "intent": await _latest_intent(request, sender_id)})
+            return response.json({"messages": collector.messages, "intent": _latest_intent(request, sender_id)})
 
         return webhook
 
 
-async def _latest_intent(request: Request, sender_id: Text) -> Text | None:
-    """The intent NLU gave the message just handled (None when there is no tracker)."""
-    tracker = await request.app.ctx.agent.tracker_store.retrieve(sender_id)
-    if tracker is None or tracker.latest_message is None:
-        return None
-    return (tracker.latest_message.intent or {}).get("name")
+def _latest_intent(request: Request, sender_id: Text) -> Text | None:
+    """The intent NLU gave the message just handled (None without a recording store)."""
+    store = recording_store(request.app.ctx.agent.tracker_store)
+    return store.latest_intents.pop(sender_id, None) if store is not None else None

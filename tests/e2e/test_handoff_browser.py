@@ -134,6 +134,9 @@ def test_customer_hands_over_agent_answers_hands_back_and_a_rating_reaches_the_m
     console.wait_for_function("() => document.querySelector('#m-csat') && /5/.test(document.querySelector('#m-csat').innerText)",
                               timeout=BOT_TURN_MS)
     console.wait_for_function("() => Chart.getChart(document.getElementById('chart-csat'))")
+    numbers = console.evaluate("() => fetch('/api/console/metrics?days=7').then(r => r.json())")
+    assert numbers["handoffs_by_reason"].get("requested", 0) >= 2 and numbers["csat_count"] >= 1
+    assert "query_bill" in [i["intent"] for i in numbers["top_intents"]]  # what NLU read, via the hub channel
     shot(console, "09-agent-metrics")
 
 
