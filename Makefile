@@ -79,6 +79,7 @@ eval: build
 bench: build
 	$(VENV)/bin/python -m backend_core.bench
 	$(VENV)/bin/python -m knowledge_base.bench
+	$(VENV)/bin/python -m benchmarks.hub_bench
 
 clean:
 	rm -rf var models $(VENV) $(RVENV)

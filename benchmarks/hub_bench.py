@@ -138,7 +138,7 @@ def main() -> None:
     (reports / "hub_bench.md").write_text(
         "# Hub benchmark\n\nHub vs Rasa's own REST channel, interleaved in one run; then live delivery to "
         f"{args.sockets} open widget sockets at {args.rate:g} messages a second, and all at once "
-        "(benchmarks/hub_bench.py).\n\n| figure | value |\n|---|---|\n{rows}\n",
+        f"(benchmarks/hub_bench.py).\n\n| figure | value |\n|---|---|\n{rows}\n",
         encoding="utf-8",
     )
     print(json.dumps(figures, indent=2))
