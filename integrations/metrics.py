@@ -19,7 +19,7 @@ from sqlalchemy.orm import sessionmaker
 from integrations.conversations.handoff import LABELS, Reason
 from integrations.conversations.states import State
 from integrations.conversations.summary import intent_label
-from integrations.models import ConversationEvent, Message, Rating, utcnow
+from integrations.models import ConversationEvent, Message, Rating, as_utc, utcnow
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 TOP_INTENTS = 8
@@ -90,5 +90,4 @@ def _median_wait(events: list[ConversationEvent]) -> int | None:
 
 
 def _local_date(moment: datetime) -> date:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
-    return aware.astimezone(LOCAL).date()
+    return as_utc(moment).astimezone(LOCAL).date()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
-from integrations.models import Message, Note
+from integrations.models import Message, Note, as_utc
 
 # custom payload types a customer's page may render (docs/hub_api.md); anything else,
 # such as the bot's hand-over request, stays between the bot and the hub.
@@ -13,7 +13,7 @@ PUBLIC_CUSTOM = frozenset({"bill_card", "usage_chart", "status", "csat"})
 
 
 def iso(moment: datetime) -> str:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+    return as_utc(moment).isoformat()
 
 
 def message_view(message: Message) -> dict[str, Any]:

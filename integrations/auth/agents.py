@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import sessionmaker
 
 from integrations.auth.tokens import digest, new_token
-from integrations.models import AgentSession, utcnow
+from integrations.models import AgentSession, as_utc, utcnow
 
 COOKIE = "powerdesk_console"
 CSRF_HEADER = "X-CSRF-Token"
@@ -52,9 +52,9 @@ class AgentSessions:
         now = utcnow()
         with self._sessions.begin() as session:
             row = session.scalar(select(AgentSession).where(AgentSession.token_hash == digest(token)))
-            if row is None or _aware(row.expires_at) <= now:
+            if row is None or as_utc(row.expires_at) <= now:
                 return None
-            if (now - _aware(row.last_seen)).total_seconds() > SEEN_EVERY_S:
+            if (now - as_utc(row.last_seen)).total_seconds() > SEEN_EVERY_S:
                 row.last_seen = now
             return Agent(row.username, row.display_name, row.csrf_token)
 
@@ -71,8 +71,3 @@ class AgentSessions:
 def csrf_ok(agent: Agent, header: str | None) -> bool:
     return bool(header) and hmac.compare_digest(agent.csrf_token.encode(), (header or "").encode("utf-8", "replace"))
 
-
-def _aware(moment):  # type: ignore[no-untyped-def]
-    from datetime import timezone
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

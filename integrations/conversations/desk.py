@@ -14,12 +14,18 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from integrations.conversations.handoff import HandoffRequest, Reason, reason_label
-from integrations.conversations.queue import Waiting, eta_s, ordered, wait_words
+from integrations.conversations.queue import (
+    Waiting,
+    eta_s,
+    ordered,
+    wait_words,
+    waited_s,
+)
 from integrations.conversations.states import State
 from integrations.conversations.summary import summarize
 from integrations.core.config import HubSettings
 from integrations.live import Broker
-from integrations.models import Conversation, Message, utcnow
+from integrations.models import Conversation, Message, as_utc, utcnow
 from integrations.rasa_client import BotUnavailable, RasaClient
 from integrations.store import ConversationStore, Item, since
 from integrations.views import customer_view, message_view
@@ -200,7 +206,7 @@ class Desk:
         for place in await self.waiting():
             conversation = place.conversation
             last = conversation.announced_at
-            due = last is None or (now - _aware(last, now)).total_seconds() >= self.settings.announce_every_s
+            due = last is None or (now - as_utc(last)).total_seconds() >= self.settings.announce_every_s
             if due and conversation.announced_position != place.position:
                 await self.tell_position(conversation, online)
         await self.broadcast_queue()
@@ -228,8 +234,6 @@ class Desk:
 
 
 def _row(conversation: Conversation, place: Waiting | None, username: str | None, now: Any) -> dict[str, Any]:
-    from integrations.conversations.queue import waited_s
-
     return {
         "id": conversation.id,
         "channel": conversation.channel,
@@ -246,8 +250,3 @@ def _row(conversation: Conversation, place: Waiting | None, username: str | None
         "mine": bool(username) and conversation.agent_username == username,
     }
 
-
-def _aware(moment: Any, like: Any) -> Any:
-    from integrations.conversations.queue import _aware as aware
-
-    return aware(moment, like)

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from integrations.models import Conversation
+from integrations.models import Conversation, as_utc
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Waiting:
 
 def waited_s(conversation: Conversation, now: datetime) -> int:
     start = conversation.queued_at or conversation.updated_at
-    return max(0, int((now - _aware(start, now)).total_seconds()))
+    return max(0, int((now - as_utc(start)).total_seconds()))
 
 
 def ordered(queued: list[Conversation], now: datetime, sla_wait_s: int) -> list[Waiting]:
@@ -57,7 +57,3 @@ def wait_words(position: int, eta: int) -> str:
     minutes = max(1, round(eta / 60))
     return f"您前面还有{position - 1}位客户，预计等待约{minutes}分钟。"
 
-
-def _aware(moment: datetime, like: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment.replace(tzinfo=like.tzinfo) if moment.tzinfo is None and like.tzinfo is not None else moment
