@@ -95,11 +95,17 @@ def wait_until_ready(manager: Manager, host: str) -> None:
     print(ready_table(host), flush=True)
 
 
+def demo_login() -> str:
+    """The demo agent to log in as; the password only while it is the documented default."""
+    return "(agent01, $CONSOLE_DEMO_PASSWORD)" if os.environ.get("CONSOLE_DEMO_PASSWORD") else "(agent01 / demo-agent-01)"
+
+
 def ready_table(host: str) -> str:
     """What runs where, what to open, how to stop: the last thing `make run` prints."""
     port = {s.name: s.port for s in SERVICES}
     rows = [
         ("web chat demo", f"http://{host}:{port['hub']}/", "hub"),
+        ("agent console", f"http://{host}:{port['hub']}/console/  {demo_login()}", "hub"),
         ("hub API docs", f"http://{host}:{port['hub']}/docs", "hub"),
         ("billing core API docs", f"http://{host}:{port['core']}/docs", "core"),
         ("Rasa server", f"http://{host}:{port['rasa']}/", "rasa"),
