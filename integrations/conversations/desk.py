@@ -96,7 +96,7 @@ class Desk:
         transcript = await run_in_threadpool(self.store.transcript, conversation.id)
         await run_in_threadpool(self.store.set_summary, conversation.id, summarize(conversation, transcript))
         self.publish_state(conversation)
-        rows = await self.tell_position(conversation, online, prefix="已为您转入人工客服队列。")
+        rows = await self.tell_position(conversation, online)  # the bot already said it hands over
         await self.broadcast_queue()
         return rows
 

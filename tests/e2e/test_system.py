@@ -21,6 +21,9 @@ def test_startup_prints_where_to_click(system: RunningSystem) -> None:
     printed = "".join(system.output)
     assert f"http://127.0.0.1:{system.ports['hub']}/" in printed
     assert f"http://127.0.0.1:{system.ports['core']}/docs" in printed
+    assert f"http://127.0.0.1:{system.ports['hub']}/console/" in printed
+    # third-party start-up warnings are filtered where each service starts (docs/architecture.md, 28)
+    assert "Warning" not in printed, [line for line in system.output if "Warning" in line]
 
 
 def test_message_goes_through_rasa_and_an_action_to_the_demo_database(system: RunningSystem) -> None:
