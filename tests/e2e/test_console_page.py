@@ -263,7 +263,7 @@ def _login(page: Any, base_url: str) -> None:
 
 
 # --------------------------------------------------------------------------- tests
-def test_console_flow_without_websocket(browser: Any, base_url: str) -> None:
+def test_console_flow_without_websocket(browser: Any, base_url: str, tmp_path: Path) -> None:
     hub = FakeHub()
     context, page, errors = _open_page(browser, base_url, hub)
     try:
@@ -365,7 +365,7 @@ def test_console_flow_without_websocket(browser: Any, base_url: str) -> None:
         assert page.inner_text("#m-conversations") == "120"
         assert page.inner_text("#m-containment") == "70.0%"
         assert "客户要求人工" in page.evaluate("Chart.getChart(document.getElementById('chart-reasons')).data.labels.join(',')")
-        page.screenshot(path="/tmp/console_metrics.png")
+        page.screenshot(path=str(tmp_path / "console_metrics.png"))
         page.select_option("#metrics-days", "30")
         page.wait_for_function("document.querySelectorAll('#metrics .chart-empty:not([hidden])').length === 4")
         assert page.inner_text("#m-conversations") == "0"
@@ -381,7 +381,7 @@ def test_console_flow_without_websocket(browser: Any, base_url: str) -> None:
         context.close()
 
 
-def test_live_frames_resolve_and_expired_session(browser: Any, base_url: str) -> None:
+def test_live_frames_resolve_and_expired_session(browser: Any, base_url: str, tmp_path: Path) -> None:
     hub = FakeHub()
     context, page, errors = _open_page(browser, base_url, hub)
     sockets: list[Any] = []
@@ -438,7 +438,7 @@ def test_live_frames_resolve_and_expired_session(browser: Any, base_url: str) ->
         page.wait_for_selector("#csat", state="visible")
         page.wait_for_function("document.getElementById('csat').textContent.includes('4 分')")
         assert page.is_disabled("#reply-text")
-        page.screenshot(path="/tmp/console_desk.png")
+        page.screenshot(path=str(tmp_path / "console_desk.png"))
 
         # A 401 anywhere sends the agent back to the login screen.
         hub.logged_in = False

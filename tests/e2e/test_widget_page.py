@@ -171,7 +171,7 @@ def open_page(browser: Any, hub: FakeHub, *, websocket: bool, mobile: bool = Fal
     return context, page
 
 
-def test_history_bill_card_and_chart_survive_a_reload(browser: Any) -> None:
+def test_history_bill_card_and_chart_survive_a_reload(browser: Any, tmp_path: Path) -> None:
     hub = FakeHub(billing_reply)
     context, page = open_page(browser, hub, websocket=False)
     try:
@@ -214,7 +214,7 @@ def test_history_bill_card_and_chart_survive_a_reload(browser: Any) -> None:
         assert page.locator(".chat__log .msg").count() == 5
         assert hub.session_calls[-1] == ({"sender": sender}, "Bearer token-1")
         assert len(hub.tokens) == 1, "the reload resumed the conversation"
-        page.screenshot(path="/tmp/widget_page_bill.png")
+        page.screenshot(path=str(tmp_path / "widget_page_bill.png"))
     finally:
         context.close()
 
@@ -275,7 +275,7 @@ def test_rate_limit_and_network_error_keep_the_text(browser: Any) -> None:
         context.close()
 
 
-def test_queue_agent_and_rating_over_the_socket(browser: Any) -> None:
+def test_queue_agent_and_rating_over_the_socket(browser: Any, tmp_path: Path) -> None:
     hub = FakeHub(lambda text: [{"author": "bot", "text": "正在为您转接人工客服。"}])
     context, page = open_page(browser, hub, websocket=True, mobile=True)
     try:
@@ -320,7 +320,7 @@ def test_queue_agent_and_rating_over_the_socket(browser: Any) -> None:
         launcher = page.locator(".pd-launcher").bounding_box()
         assert field["y"] + field["height"] <= 740 and launcher["y"] + launcher["height"] < field["y"]
         assert page.eval_on_selector("#input", "e => parseFloat(getComputedStyle(e).fontSize)") >= 15
-        page.screenshot(path="/tmp/widget_page_agent_mobile.png")
+        page.screenshot(path=str(tmp_path / "widget_page_agent_mobile.png"))
 
         hub.store(sender, {"author": "system", "text": "本次服务已结束。", "custom": {"type": "status", "state": "closed"}})
         hub.store(sender, {"author": "system", "text": "请为本次服务打分……", "custom": {"type": "csat", "scale": 5}})
