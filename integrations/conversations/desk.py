@@ -115,15 +115,21 @@ class Desk:
 
     async def tell_position(self, conversation: Conversation, online: int | None = None, prefix: str = "") -> list[Message]:
         """A status message with the queue position and estimated wait."""
-        online = await self.agents_online() if online is None else online
-        waiting = await self.waiting()
-        place = next((w for w in waiting if w.conversation.id == conversation.id), None)
+        place = await self.place_of(conversation.id, online)
         if place is None:
             return []
-        eta = eta_s(place.position, online, self.settings.handle_time_s)
-        custom = {"type": "status", "state": State.QUEUED.value, "position": place.position, "eta_s": eta}
-        await run_in_threadpool(self.store.announced, conversation.id, place.position)
-        return await self.post(conversation, "system", [(prefix + wait_words(place.position, eta), {"custom": custom})])
+        position, eta = place
+        custom = {"type": "status", "state": State.QUEUED.value, "position": position, "eta_s": eta}
+        await run_in_threadpool(self.store.announced, conversation.id, position)
+        return await self.post(conversation, "system", [(prefix + wait_words(position, eta), {"custom": custom})])
+
+    async def place_of(self, conversation_id: int, online: int | None = None) -> tuple[int, int] | None:
+        """(position, estimated wait in seconds) of a queued conversation; None when it is not queued."""
+        place = next((w for w in await self.waiting() if w.conversation.id == conversation_id), None)
+        if place is None:
+            return None
+        online = await self.agents_online() if online is None else online
+        return place.position, eta_s(place.position, online, self.settings.handle_time_s)
 
     async def while_queued(self, conversation: Conversation) -> list[Message]:
         return await self.tell_position(conversation, prefix=QUEUED_ACK)

@@ -14,7 +14,6 @@ from integrations.api.deps import bearer, chat_sender, get_chat_sessions, get_de
 from integrations.api.sockets import BAD_SESSION_CLOSE, pump
 from integrations.auth.chat import ChatSessions
 from integrations.conversations.desk import Desk
-from integrations.conversations.queue import eta_s
 from integrations.conversations.states import State
 from integrations.views import customer_view
 
@@ -60,10 +59,9 @@ async def messages(
         "csat_pending": conversation.csat_pending,
     }
     if conversation.state == State.QUEUED:
-        place = next((w for w in await desk.waiting() if w.conversation.id == conversation.id), None)
+        place = await desk.place_of(conversation.id)
         if place is not None:
-            body["queue_position"] = place.position
-            body["eta_s"] = eta_s(place.position, await desk.agents_online(), desk.settings.handle_time_s)
+            body["queue_position"], body["eta_s"] = place
     if conversation.state == State.AGENT and conversation.agent_name:
         body["agent_name"] = conversation.agent_name
     return body
