@@ -1,2 +1,3 @@
-"""Chinese text folds shared by the NLU pipeline (bot/components, Python 3.10) and the
-action server (actions/, Python 3.11): standard library only, so both can import it."""
+"""Chinese text folds shared by the NLU pipeline (bot/components, Python 3.10), the
+action server (actions/, Python 3.11) and the hub (integrations/): standard library
+only, so all of them can import it."""
