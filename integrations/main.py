@@ -18,10 +18,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from backend_core.gateway import make_gateway
-from integrations.api.routes import chat, console, health, kb, rest_channel
+from integrations.api.routes import chat, console, health, kb, rest_channel, wechat
 from integrations.auth.agents import AgentSessions
 from integrations.auth.chat import ChatSessions
 from integrations.canned import CannedResponses
+from integrations.channels.wechat.api import WeChatApi
+from integrations.channels.wechat.channel import WeChatChannel
+from integrations.channels.wechat.ledger import WechatLedger
+from integrations.channels.wechat.protocol import WeChatProtocol
 from integrations.conversations.desk import Desk
 from integrations.core.config import HubSettings, get_settings
 from integrations.db import get_sessionmaker
@@ -46,6 +50,9 @@ def wire(app: FastAPI, settings: HubSettings, rasa: RasaClient) -> Desk:
     app.state.agent_sessions = AgentSessions(sessions, settings.agent_session_hours)
     app.state.canned = CannedResponses(sessions)
     app.state.limiter = RateLimiter(settings.rate_burst, settings.rate_per_s)
+    app.state.wechat_protocol = WeChatProtocol(settings)
+    app.state.wechat = WeChatChannel(settings, app.state.router, desk, WechatLedger(sessions), WeChatApi(settings), rasa,
+                                     app.state.limiter)
     if not hasattr(app.state, "core"):
         app.state.core = lru_cache(maxsize=1)(make_gateway)  # opened on first use: the bot works without it
     return desk
@@ -77,6 +84,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     desk = wire(app, settings, rasa)
     clock = asyncio.create_task(supervise(desk))
     yield
+    await app.state.wechat.drain()
     clock.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await clock
@@ -110,7 +118,7 @@ def create_app() -> FastAPI:
         log.exception("unhandled error")
         return JSONResponse(status_code=500, content={"error": "internal", "message": "服务暂时不可用，请稍后再试。"})
 
-    for module in (health, rest_channel, kb, chat, console):
+    for module in (health, rest_channel, kb, chat, console, wechat):
         app.include_router(module.router)
     app.include_router(console.sockets)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -190,3 +190,40 @@ class KbCandidate(Base):
     agent_username: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | accepted | rejected
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WechatDelivery(Base):
+    """One message or event WeChat delivered, by its dedupe key (MsgId, or FromUserName
+    and CreateTime for events). WeChat retries a message it got no answer to within 5 s,
+    up to three times and possibly to another replica: the primary key makes the first
+    insert win, so each message is processed once."""
+
+    __tablename__ = "wechat_deliveries"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class WechatBinding(Base):
+    """An official-account follower who proved control of an account (bind_account): they
+    count as verified for it in every later conversation (service_rules.yml)."""
+
+    __tablename__ = "wechat_bindings"
+
+    openid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_no: Mapped[str] = mapped_column(String(16), index=True)
+    bound_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WechatSend(Base):
+    """One customer-service (客服) or template message the hub pushed to a follower, with
+    WeChat's answer: the 48-hour window and the per-user limit are counted from these."""
+
+    __tablename__ = "wechat_sends"
+    __table_args__ = (Index("ix_wechat_sends_openid_sent_at", "openid", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    openid: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # custom | template
+    errcode: Mapped[int] = mapped_column(Integer, default=0)  # 0: delivered
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

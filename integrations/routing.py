@@ -15,10 +15,13 @@ from integrations.core.config import HubSettings
 from integrations.models import Conversation, Message
 from integrations.rasa_client import BotUnavailable, RasaClient
 from integrations.schemas import IncomingMessage, OutgoingMessage
+from integrations.store import Item
 from integrations.text import clean
 
 log = logging.getLogger(__name__)
 
+PICTURE_RECEIVED = "收到您的图片，已保存在本次对话中。图片需要人工客服查看，如需转人工请回复“转人工”，也可以直接用文字描述问题。"
+PLACE_CHOICES = "收到您的位置：{label}。请问您想查询什么？"
 EMPTY_PROMPT = "您好，请问有什么可以帮您？可以直接说“查电费”“停电了”或“转人工”。"
 BOT_UNAVAILABLE = "抱歉，系统暂时繁忙，请稍后再试；紧急情况请拨打95598。"
 # A rating after a resolved conversation: "5", "5分", "五星", "★★★★★", "4 服务很好".
@@ -48,9 +51,8 @@ class Router:
 
     async def handle(self, message: IncomingMessage) -> list[OutgoingMessage]:
         text = clean(message.text, self._settings.max_message_chars)
-        conversation, row = await run_in_threadpool(
-            self._store.receive, message.channel, message.sender, text, {"metadata": message.metadata} or None
-        )
+        payload = {"metadata": message.metadata} | ({"attachment": message.attachment} if message.attachment else {})
+        conversation, row = await run_in_threadpool(self._store.receive, message.channel, message.sender, text, payload)
         await self._desk.publish(conversation, [row])
         if conversation.csat_pending and (rating := parse_score(text)):
             await self._desk.rate(conversation, *rating)
@@ -61,12 +63,38 @@ class Router:
             return self._out(message.sender, await self._desk.while_queued(conversation))
         if conversation.state == State.AGENT:
             return []  # the agent reads it in the console
+        if message.attachment and (reply := await self._about_attachment(conversation, message.attachment)):
+            return self._out(message.sender, await self._desk.post(conversation, "bot", [reply]))
         if not text:
             return self._out(message.sender, await self._desk.post(conversation, "bot", [(EMPTY_PROMPT, None)]))
         return await self._to_bot(conversation, row, message)
 
+    async def _about_attachment(self, conversation: Conversation, attachment: dict[str, Any]) -> Item | None:
+        """The bot cannot look at a picture, and a place alone does not say what the
+        customer wants: the hub answers those itself. A place sent while the bot is asking
+        for an address goes to the bot as that address (None here)."""
+        if attachment.get("type") == "image":
+            return PICTURE_RECEIVED, {"buttons": [{"title": "转人工", "payload": "转人工"}]}
+        if await self._bot_asks_address(conversation):
+            return None
+        label = str(attachment.get("label") or "您发送的位置")
+        return PLACE_CHOICES.format(label=label), {"buttons": [
+            {"title": "查这里的停电信息", "payload": f"{label}最近有没有停电"},
+            {"title": "找附近的营业厅", "payload": f"{label}附近的营业厅在哪里"},
+        ]}
+
+    async def _bot_asks_address(self, conversation: Conversation) -> bool:
+        try:
+            slots = (await self._rasa.tracker(conversation.rasa_sender)).get("slots") or {}
+        except BotUnavailable:
+            return False
+        return slots.get("requested_slot") == "service_address"
+
     async def _to_bot(self, conversation: Conversation, row: Message, message: IncomingMessage) -> list[OutgoingMessage]:
-        metadata = {k: v for k, v in message.metadata.items() if k != "token"} | {"channel": message.channel}
+        # Only what the hub vouches for reaches the bot: never a customer's own metadata.
+        metadata: dict[str, Any] = {"channel": message.style or message.channel}
+        if message.bound_account:
+            metadata["bound_account"] = message.bound_account
         intent = None
         try:
             replies, intent = await self._rasa.send(conversation.rasa_sender, row.text[: self._settings.max_nlu_chars], metadata)
@@ -77,6 +105,9 @@ class Router:
             self._store.add_bot_turn, conversation.id, [_item(r) for r in replies], row.id, intent
         )
         await self._desk.publish(conversation, rows)
+        account = next(filter(None, (bound_by_bot(r.get("custom")) for r in replies)), None) or message.bound_account
+        if account and account != conversation.account_no:  # the customer's history across channels
+            await run_in_threadpool(self._store.file_under, conversation.id, account)
         out = self._out(message.sender, rows, replies)
         requests = [r for r in map(handoff_request, replies) if r is not None]
         if requests:
@@ -118,3 +149,9 @@ def _item(reply: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
     payload = {k: reply[k] for k in ("buttons", "image", "custom") if reply.get(k)}
     return str(reply.get("text") or ""), payload or None
 
+
+def bound_by_bot(custom: Any) -> str | None:
+    """The account a reply's ``custom`` says the bot just bound (actions/account/binding.py)."""
+    bound = custom.get("bind_account") if isinstance(custom, dict) else None
+    account = str(bound.get("account_no") or "") if isinstance(bound, dict) else ""
+    return account if account.isdigit() else None

@@ -21,6 +21,16 @@ class IncomingMessage(BaseModel):
     sender: str
     text: str
     metadata: dict[str, Any] = Field(default_factory=dict)
+    # How the bot words its replies when the REST channel imitates WeChat or the phone
+    # (evaluation, tests); the conversation itself stays a web one, so nobody can write
+    # into a real WeChat follower's conversation through the REST channel.
+    style: Channel | None = None
+    # Set only by the WeChat adapter, from its bindings: the follower proved this account.
+    bound_account: str | None = None
+    # A picture or a place the customer sent instead of words (WeChat): kept with the
+    # message for the agent, {"type": "image", "url", "media_id"} or
+    # {"type": "location", "label", "lat", "lng"}.
+    attachment: dict[str, Any] | None = None
 
 
 class OutgoingMessage(BaseModel):

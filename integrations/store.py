@@ -147,6 +147,22 @@ class ConversationStore:
                 conversation.agent_username = conversation.agent_name = None
             return self._detached(session, conversation)
 
+    def file_under(self, conversation_id: int, account_no: str) -> None:
+        """The customer proved this account: the conversation joins the account's history."""
+        with self._sessions.begin() as session:
+            self._get(session, conversation_id).account_no = account_no
+
+    def history(self, account_no: str, exclude: int, limit: int = 10) -> list[Conversation]:
+        """The account's other conversations, on any channel, newest first."""
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(Conversation)
+                .where(Conversation.account_no == account_no, Conversation.id != exclude)
+                .order_by(Conversation.id.desc())
+                .limit(limit)
+            )
+            return list(rows)
+
     def set_summary(self, conversation_id: int, summary: str) -> None:
         with self._sessions.begin() as session:
             self._get(session, conversation_id).summary = summary
@@ -182,6 +198,17 @@ class ConversationStore:
                 conversation.announced_position = None
             if target == State.CLOSED:
                 conversation.csat_pending = True
+            return self._detached(session, conversation)
+
+    def hang_up(self, conversation_id: int) -> Conversation | None:
+        """→ closed because the caller hung up: unlike an agent's resolve, nobody is left to
+        rate the service, so no rating is asked. None when it was closed already (jambonz
+        reports every call's end, also of a call an agent resolved)."""
+        with self._sessions.begin() as session:
+            conversation = self._get(session, conversation_id)
+            if conversation.state == State.CLOSED:
+                return None
+            transition(session, conversation, State.CLOSED, "customer", "hangup")
             return self._detached(session, conversation)
 
     def queued(self) -> list[Conversation]:

@@ -48,6 +48,38 @@ class HubSettings(BaseSettings):
     rate_burst: int = 20
     rate_per_s: float = 1.0
 
+    # -- WeChat official account (interfaces.md fixes the names, without the HUB_ prefix) --
+    wechat_token: str = Field("", validation_alias=AliasChoices("WECHAT_TOKEN", "HUB_WECHAT_TOKEN"))
+    wechat_app_id: str = Field("", validation_alias=AliasChoices("WECHAT_APP_ID", "HUB_WECHAT_APP_ID"))
+    wechat_app_secret: str = Field("", validation_alias=AliasChoices("WECHAT_APP_SECRET", "HUB_WECHAT_APP_SECRET"))
+    # Empty: plaintext mode; 43 characters: safe (AES) mode.
+    wechat_encoding_aes_key: str = Field(
+        "", validation_alias=AliasChoices("WECHAT_ENCODING_AES_KEY", "HUB_WECHAT_ENCODING_AES_KEY")
+    )
+    wechat_api_base_url: str = Field(
+        "https://api.weixin.qq.com/cgi-bin/",
+        validation_alias=AliasChoices("WECHAT_API_BASE_URL", "HUB_WECHAT_API_BASE_URL"),
+    )
+    # WeChat waits 5 s for a passive reply, then retries; past this budget the hub answers
+    # "success" and sends the bot's reply through the customer-service message API.
+    wechat_reply_budget_s: float = 4.0
+    # WeChat's own XML messages are a few hundred bytes; anything far bigger is refused.
+    wechat_max_body_bytes: int = 64_000
+    # Customer-service messages may go out only this long after the follower last wrote,
+    # and WeChat refuses more than its per-user cap in that window (errcode 45047): the
+    # hub stops at this many and logs it rather than have WeChat refuse them.
+    wechat_push_window_h: int = 48
+    wechat_push_limit: int = 20
+    wechat_api_timeout_s: float = 5.0
+
+    # -- voice line (jambonz application webhooks) ---------------------------------------
+    voice_language: str = "zh-CN"
+    # Below this ASR confidence the caller is asked again (twice at most, then an agent).
+    voice_min_confidence: float = 0.5
+    # Hand-over: ``enqueue`` into this jambonz queue, or ``dial`` this SIP URI when set.
+    voice_queue: str = "95598"
+    voice_agent_sip_uri: str = ""
+
 
 @lru_cache
 def get_settings() -> HubSettings:

@@ -11,8 +11,6 @@ template, and each test (or module) gets its own copy of it.
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,8 +28,9 @@ from backend_core.schema import upgrade_to_head
 from backend_core.seed import seed
 from backend_core.services.context import CoreContext
 from backend_core.services.rules import load_rules
-from tests.postgres import BACKENDS, PostgresCluster, free_port
+from tests.postgres import BACKENDS, PostgresCluster
 from tests.postgres import pg_admin as _pg_admin
+from tests.serving import ServedApi
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEED_NOW = datetime(2026, 11, 20, 9, 30)  # the demo data is seeded at this moment
@@ -163,31 +162,3 @@ def test_now() -> datetime:
 def serve_api() -> type[ServedApi]:
     """``with serve_api(app) as served: served.base_url`` runs the app under uvicorn on a free port."""
     return ServedApi
-
-
-class ServedApi:
-    """The FastAPI app under uvicorn in a background thread, on a free port."""
-
-    def __init__(self, app: object) -> None:
-        import uvicorn
-
-        self.port = free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> ServedApi:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)

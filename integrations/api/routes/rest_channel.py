@@ -29,19 +29,19 @@ async def rest_webhook(
     A sender that holds a web chat session must send its token (header or
     ``metadata.token``); a sender who floods is slowed (429) before anything is stored.
     """
-    channel = body.metadata.get("channel") if body.metadata.get("channel") in ("web", "wechat", "voice") else "web"
+    style = body.metadata.get("channel") if body.metadata.get("channel") in ("web", "wechat", "voice") else "web"
     token = bearer(request) or (body.metadata.get("token") if isinstance(body.metadata.get("token"), str) else None)
     admitted = chats.admits_known(body.sender, token)
     if admitted is None:
         admitted = await run_in_threadpool(chats.admits, body.sender, token)
     if not admitted:
         raise HTTPException(401, "会话已失效，请刷新页面重新开始 (invalid chat token)")
-    wait = request.app.state.limiter.allow(f"{channel}:{body.sender}")
+    wait = request.app.state.limiter.allow(f"web:{body.sender}")
     if wait:
         return JSONResponse(
             {"error": "rate_limited", "message": SLOW_DOWN}, status_code=429,
             headers={"Retry-After": str(math.ceil(wait))},
         )
     return await hub.handle(
-        IncomingMessage(channel=channel, sender=body.sender, text=body.message, metadata=body.metadata)
+        IncomingMessage(channel="web", style=style, sender=body.sender, text=body.message, metadata=body.metadata)
     )

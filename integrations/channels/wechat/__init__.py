@@ -1,0 +1,1 @@
+"""The WeChat official account channel (interfaces.md: ``GET/POST /wechat``)."""
