@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from backend_core.gateway import make_gateway
-from integrations.api.routes import chat, console, health, kb, rest_channel, wechat
+from integrations.api.routes import chat, console, health, jambonz, kb, rest_channel, wechat
 from integrations.auth.agents import AgentSessions
 from integrations.auth.chat import ChatSessions
 from integrations.canned import CannedResponses
@@ -118,7 +118,7 @@ def create_app() -> FastAPI:
         log.exception("unhandled error")
         return JSONResponse(status_code=500, content={"error": "internal", "message": "服务暂时不可用，请稍后再试。"})
 
-    for module in (health, rest_channel, kb, chat, console, wechat):
+    for module in (health, rest_channel, kb, chat, console, wechat, jambonz):
         app.include_router(module.router)
     app.include_router(console.sockets)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

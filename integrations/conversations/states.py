@@ -19,13 +19,15 @@ class State(StrEnum):
     BOT = "bot"  # the bot answers
     QUEUED = "queued"  # waiting for an agent
     AGENT = "agent"  # an agent holds it
-    CLOSED = "closed"  # resolved by an agent; the next message starts again with the bot
+    CLOSED = "closed"  # resolved by an agent, or the caller hung up; the next message starts again with the bot
 
 
 ALLOWED: dict[State, frozenset[State]] = {
-    State.BOT: frozenset({State.QUEUED}),
-    # back to the bot when the customer stops waiting or no agent can take it
-    State.QUEUED: frozenset({State.AGENT, State.BOT}),
+    # closed: the caller hung up (voice), nobody is left to answer
+    State.BOT: frozenset({State.QUEUED, State.CLOSED}),
+    # back to the bot when the customer stops waiting or no agent can take it;
+    # closed when the caller hung up while waiting
+    State.QUEUED: frozenset({State.AGENT, State.BOT, State.CLOSED}),
     # back to the queue when the agent who claimed it does not answer
     State.AGENT: frozenset({State.BOT, State.CLOSED, State.QUEUED}),
     State.CLOSED: frozenset({State.BOT}),

@@ -79,6 +79,13 @@ class HubSettings(BaseSettings):
     # Hand-over: ``enqueue`` into this jambonz queue, or ``dial`` this SIP URI when set.
     voice_queue: str = "95598"
     voice_agent_sip_uri: str = ""
+    # The recognizer of every gather; "default" is the speech vendor chosen for the
+    # application in the jambonz portal.
+    voice_asr_vendor: str = "default"
+    # Non-empty: every webhook must carry a valid Jambonz-Signature made with this secret.
+    voice_webhook_secret: str = ""
+    # jambonz's payloads are a few kilobytes (the SIP INVITE, the n-best list); more is refused.
+    voice_max_body_bytes: int = 256_000
 
 
 @lru_cache
