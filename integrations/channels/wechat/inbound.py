@@ -40,7 +40,8 @@ class Delivery:
 
 def read(message: BaseMessage) -> Delivery:
     openid = message.source
-    key = f"msg:{message.id}" if message.id else f"event:{openid}:{int(message.create_time.timestamp())}:{message.type}"
+    event = getattr(message, "event", message.type)
+    key = f"msg:{message.id}" if message.id else f"event:{openid}:{int(message.create_time.timestamp())}:{event}"
     found = Delivery(key=key, openid=openid)
     if isinstance(message, TextMessage):
         if _UNBIND.match(message.content or ""):

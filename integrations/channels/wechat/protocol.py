@@ -91,7 +91,7 @@ class WeChatProtocol:
         try:
             message = parse_message(xml)
             # Fields convert when read: a field of the wrong type fails here, not later.
-            complete = bool(message.source) and message.create_time is not None and message.id is not None
+            complete = bool(message.source) and message.create_time is not None
         except Exception as exc:  # missing MsgType, wrong root, fields of the wrong type
             raise Malformed("not a WeChat message") from exc
         if not complete:
