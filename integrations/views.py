@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from integrations.models import Message, Note, as_utc
+from integrations.models import Conversation, Message, Note, as_utc
 
 # custom payload types a customer's page may render (docs/hub_api.md); anything else,
 # such as the bot's hand-over request, stays between the bot and the hub.
@@ -28,6 +28,8 @@ def message_view(message: Message) -> dict[str, Any]:
         view["custom"] = payload["custom"]
     if message.agent_name:
         view["agent_name"] = message.agent_name
+    if payload.get("attachment"):
+        view["attachment"] = payload["attachment"]
     return view
 
 
@@ -44,3 +46,10 @@ def customer_view(message: Message) -> dict[str, Any] | None:
 
 def note_view(note: Note) -> dict[str, Any]:
     return {"id": note.id, "agent_name": note.agent_name, "text": note.text, "created_at": iso(note.created_at)}
+
+
+def history_view(conversation: Conversation) -> dict[str, Any]:
+    """One of the customer's other conversations, as the agent's panel lists it."""
+    return {"id": conversation.id, "channel": conversation.channel, "state": conversation.state,
+            "created_at": iso(conversation.created_at), "reason": conversation.handoff_reason,
+            "summary": conversation.summary or ""}

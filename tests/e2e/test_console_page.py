@@ -109,7 +109,11 @@ class FakeHub:
                      "custom": {"type": "usage_chart", "title": "用电量", "unit": "度", "points": []}},
                     {"id": 24, "author": "agent", "agent_name": "客服01", "text": "您好，我是客服01。", "created_at": "2026-12-03T08:11:00+00:00"},
                     {"id": 25, "author": "customer", "text": "为什么比上个月多了一百块？", "created_at": "2026-12-03T08:12:00+00:00"},
+                    {"id": 26, "author": "customer", "text": "[图片]", "created_at": "2026-12-03T08:12:30+00:00",
+                     "attachment": {"type": "image", "url": "http://127.0.0.1:9/meter.jpg", "media_id": "m1"}},
                 ],
+                "history": [{"id": 2, "channel": "wechat", "state": "closed", "created_at": "2026-11-28T02:00:00+00:00",
+                             "reason": "requested", "summary": "微信上问过10月电费"}],
                 "notes": [{"id": 1, "agent_name": "客服02", "text": "该户上月已投诉过一次", "created_at": "2026-12-02T09:00:00+00:00"}],
                 "customer": {
                     "account": "3100****0001", "name": "张*", "address": "示例市东城区和平街道****", "category": "residential",
@@ -316,7 +320,9 @@ def test_console_flow_without_websocket(browser: Any, base_url: str, tmp_path: P
         assert "247.23" in page.inner_text("#customer360 .arrears")
         assert "查询电费" in page.inner_text("#customer360")
         assert "2026年10月" in page.inner_text("#transcript")
-        assert page.locator("#transcript .t-msg").count() == 5  # a usage_chart shows its text only
+        assert page.locator("#transcript .t-msg").count() == 6  # a usage_chart shows its text only
+        assert page.locator("#transcript .t-msg__image img").get_attribute("src") == "http://127.0.0.1:9/meter.jpg"
+        assert "微信上问过10月电费" in page.inner_text("#customer360 .items--history")
         assert page.locator("#transcript canvas").count() == 0
         page.wait_for_selector("#suggestions .suggestion__insert")
         assert "机器人建议回复" in page.inner_text("#suggestions")

@@ -32,7 +32,7 @@ from integrations.conversations.summary import intent_label
 from integrations.customer360 import customer_panel
 from integrations.metrics import metrics as compute_metrics
 from integrations.suggestions import last_question, suggest
-from integrations.views import iso, message_view, note_view
+from integrations.views import history_view, iso, message_view, note_view
 
 router = APIRouter(prefix="/api/console", tags=["agent console"])
 sockets = APIRouter(tags=["agent console"])
@@ -118,6 +118,8 @@ async def conversation(conversation_id: int, request: Request, agent: Agent = De
     }
     if found.account_no:
         body["customer"] = await run_in_threadpool(customer_panel, request.app.state.core(), found.account_no)
+        earlier = await run_in_threadpool(desk.store.history, found.account_no, found.id)
+        body["history"] = [history_view(c) for c in earlier]
     rating = await run_in_threadpool(desk.store.rating, conversation_id)
     if rating is not None:
         body["csat"] = {"score": rating.score, "comment": rating.comment, "created_at": iso(rating.created_at)}

@@ -716,13 +716,28 @@
     return null;
   }
 
+  /** A picture the customer sent (shown, opens full size) or a place (its name and coordinates). */
+  function attachmentNode(a) {
+    if (!a || typeof a !== "object") return null;
+    if (a.type === "image" && typeof a.url === "string" && /^https?:\/\//.test(a.url)) {
+      return el("a", { className: "t-msg__image", href: a.url, target: "_blank", rel: "noopener noreferrer" },
+        el("img", { src: a.url, alt: "客户发送的图片", loading: "lazy" }));
+    }
+    if (a.type === "location") {
+      return el("div", { className: "t-msg__custom", text: "📍 " + (a.label || "") + " (" + a.lat + ", " + a.lng + ")" });
+    }
+    return null;
+  }
+
   function messageNode(m) {
     const author = AUTHORS[m.author] ? m.author : "system";
     const who = author === "agent" ? (m.agent_name || "客服") : AUTHORS[author];
     const line = customLine(m.custom);
     const bubble = el("div", { className: "t-msg__bubble" });
-    if (m.text) bubble.appendChild(el("div", { className: "t-msg__text", text: m.text }));
+    const attachment = attachmentNode(m.attachment); // shown instead of its stand-in text ("[图片]", the place)
+    if (m.text && !attachment) bubble.appendChild(el("div", { className: "t-msg__text", text: m.text }));
     if (line) bubble.appendChild(el("div", { className: "t-msg__custom", text: line }));
+    if (attachment) bubble.appendChild(attachment);
     if (Array.isArray(m.buttons) && m.buttons.length) {
       bubble.appendChild(el("div", { className: "t-msg__buttons", title: "客户可点选的按钮" },
         m.buttons.map(function (b) { return el("span", { className: "t-msg__button", text: b.title || b.payload || "" }); })));
@@ -1183,6 +1198,14 @@
           el("div", {}, el("b", { text: o.area || "" })),
           el("div", { className: "sub", text: fmtDateTime(o.start) + " 至 " + fmtDateTime(o.end) + (o.reason ? " · " + o.reason : "") }));
       })) : el("p", { className: "muted", text: "当前无影响该客户的停电" })));
+    }
+    const history = Array.isArray(d.history) ? d.history : [];
+    if (c) {
+      parts.push(section("历史会话" + (history.length ? "（" + history.length + "）" : ""), history.length ? el("ul", { className: "items items--history" }, history.map(function (h) {
+        return el("li", {},
+          el("div", {}, el("b", { text: label(CHANNELS, h.channel) }), " · " + fmtDateTime(h.created_at) + " · " + label(STATES, h.state)),
+          h.summary ? el("div", { className: "sub", text: h.summary }) : null);
+      })) : el("p", { className: "muted", text: "没有其他渠道的会话" })));
     }
     parts.push(section("识别意图", el("div", {}, el("span", { className: "intent", text: d.intent_label || d.intent || "—" }))));
     parts.push(section("已收集信息", slotsNode(d.slots)));
