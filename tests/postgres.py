@@ -11,7 +11,6 @@ import glob
 import os
 import shlex
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -20,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+
+from scripts.running import free_port
 
 
 def postgres_bin() -> Path | None:
@@ -32,12 +33,6 @@ def postgres_bin() -> Path | None:
 
 POSTGRES_REQUIRED = os.environ.get("CORE_TEST_POSTGRES") == "1"
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_REQUIRED or postgres_bin() else ["sqlite"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

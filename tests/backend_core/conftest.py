@@ -28,9 +28,9 @@ from backend_core.schema import upgrade_to_head
 from backend_core.seed import seed
 from backend_core.services.context import CoreContext
 from backend_core.services.rules import load_rules
+from scripts.serving import ServedApi
 from tests.postgres import BACKENDS, PostgresCluster
 from tests.postgres import pg_admin as _pg_admin
-from tests.serving import ServedApi
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEED_NOW = datetime(2026, 11, 20, 9, 30)  # the demo data is seeded at this moment

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from scripts.wechat_sim import APP_ID, TOKEN, WeChatServer
 from tests.integrations.channels.voice.line import Line
-from tests.integrations.channels.wechat.conftest import APP_ID, TOKEN, WeChatServer
 
 ACCOUNT = "3300012345"
 

@@ -10,7 +10,7 @@ import pytest
 from integrations.channels.wechat import menu
 from integrations.channels.wechat.api import WeChatApi
 from integrations.core.config import HubSettings
-from tests.integrations.channels.wechat.conftest import APP_ID, APP_SECRET
+from scripts.wechat_sim import APP_ID, APP_SECRET
 
 OPENID = "oFollower0003"
 

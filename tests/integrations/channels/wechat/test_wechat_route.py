@@ -10,10 +10,11 @@ import time
 import httpx
 import pytest
 from sqlalchemy import create_engine, func, select
+from wechatpy.crypto import WeChatCrypto
 
 from integrations.channels.wechat.inbound import UNHEARD, WELCOME
 from integrations.models import Conversation, Message
-from tests.integrations.channels.wechat.conftest import WeChatServer
+from scripts.wechat_sim import APP_ID, TOKEN, WeChatServer
 
 OPENID = "oFollower0001"
 
@@ -98,10 +99,6 @@ def test_a_request_not_signed_by_wechat_is_refused_and_nothing_is_stored(
 def test_safe_mode_refuses_a_body_sealed_with_another_key(wechat_hub) -> None:  # type: ignore[no-untyped-def]
     hub = wechat_hub(safe=True)
     other = WeChatServer(hub.wechat.url, safe=True)
-    from wechatpy.crypto import WeChatCrypto
-
-    from tests.integrations.channels.wechat.conftest import APP_ID, TOKEN
-
     other.crypto = WeChatCrypto(TOKEN, "Z" * 43, APP_ID)
     response = other.post_xml(other.xml(OPENID, "text", {"Content": "查电费"}))
     assert response.status_code in (400, 403)

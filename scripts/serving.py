@@ -1,12 +1,12 @@
 """An ASGI app served for real: uvicorn on a free loopback port, in a background thread,
-for tests whose client must speak HTTP (another process's client library, concurrency)."""
+for tests and benchmarks whose client must speak HTTP (a library of its own, concurrency)."""
 
 from __future__ import annotations
 
 import threading
 import time
 
-from tests.postgres import free_port
+from scripts.running import free_port
 
 
 class ServedApi:
