@@ -18,7 +18,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from backend_core.gateway import make_gateway
-from integrations.api.routes import chat, console, health, jambonz, kb, rest_channel, wechat
+from integrations.api.routes import (
+    chat,
+    console,
+    health,
+    jambonz,
+    kb,
+    rest_channel,
+    wechat,
+)
 from integrations.auth.agents import AgentSessions
 from integrations.auth.chat import ChatSessions
 from integrations.canned import CannedResponses

@@ -7,8 +7,19 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from wechatpy.events import ClickEvent, SubscribeEvent, SubscribeScanEvent, UnsubscribeEvent
-from wechatpy.messages import BaseMessage, ImageMessage, LocationMessage, TextMessage, VoiceMessage
+from wechatpy.events import (
+    ClickEvent,
+    SubscribeEvent,
+    SubscribeScanEvent,
+    UnsubscribeEvent,
+)
+from wechatpy.messages import (
+    BaseMessage,
+    ImageMessage,
+    LocationMessage,
+    TextMessage,
+    VoiceMessage,
+)
 
 from integrations.channels.wechat import menu
 

@@ -14,7 +14,15 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from integrations.models import Conversation, Message, WechatBinding, WechatDelivery, WechatSend, as_utc, utcnow
+from integrations.models import (
+    Conversation,
+    Message,
+    WechatBinding,
+    WechatDelivery,
+    WechatSend,
+    as_utc,
+    utcnow,
+)
 
 CHANNEL = "wechat"
 

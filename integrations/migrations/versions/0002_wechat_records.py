@@ -7,9 +7,8 @@ Create Date: 2026-12-03 15:47:01.977384
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '0002'
