@@ -22,7 +22,13 @@ from starlette.concurrency import run_in_threadpool
 from integrations.channels.voice import verbs
 from integrations.channels.voice.hearing import Heard, choose
 from integrations.channels.voice.hook import MAX_TRIES, CallState, Step
-from integrations.channels.voice.numbers import NumberKind, asked_for, keyed, read_back, spoken
+from integrations.channels.voice.numbers import (
+    NumberKind,
+    asked_for,
+    keyed,
+    read_back,
+    spoken,
+)
 from integrations.channels.voice.replies import go_on, picked, yes_or_no
 from integrations.channels.voice.speech import MORE, keys_for, piece_end, speakable
 from integrations.channels.voice.verbs import Verb
@@ -103,7 +109,7 @@ class Calls:
         """One of our action hooks: a gather's, or (after the agents) enqueue's or dial's."""
         if state.step in (Step.QUEUE, Step.DIAL):
             return await self._left_agents(call, state, payload)
-        said = self._said(call, payload)
+        said = await self._said(call, payload)
         if state.step == Step.CONFIRM:
             return await self._confirm(call, state, said)
         if state.step == Step.NUMBER:
@@ -251,14 +257,15 @@ class Calls:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _said(self, call: Call, payload: Mapping[str, Any]) -> Said:
+    async def _said(self, call: Call, payload: Mapping[str, Any]) -> Said:
         reason = payload.get("reason")
         if reason == "dtmfDetected" and isinstance(payload.get("digits"), str):
             return Said(keys=payload["digits"])
         if reason == "timeout":
             return Said(silent=True)
         if reason == "speechDetected":
-            heard = choose((payload.get("speech") or {}).get("alternatives") or [])
+            # in a thread: pinyin for every alternative, and jieba's dictionary on first use
+            heard = await run_in_threadpool(choose, (payload.get("speech") or {}).get("alternatives") or [])
             if heard is not None and heard.score >= self._settings.voice_min_confidence:
                 return Said(heard=heard)
             log.info("voice call %s: unsure what was said (score %s)", call.sid, heard and round(heard.score, 2))

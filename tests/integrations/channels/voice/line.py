@@ -18,9 +18,9 @@ from integrations.channels.voice.contract import payload_errors, verb_errors
 Verb = dict[str, Any]
 
 
-def checked(response: Any) -> list[Verb]:
-    """The verbs of a route's answer: HTTP 200 and a valid jambonz application."""
-    assert response.status_code == 200, response.text
+def checked(response: Any, status: int = 200) -> list[Verb]:
+    """The verbs of a route's answer: the expected status and a valid jambonz application."""
+    assert response.status_code == status, response.text
     verbs = response.json()
     assert verb_errors(verbs) == [], verbs
     return verbs
