@@ -120,14 +120,14 @@ class Calls:
         """The caller's time with the agents is over: served, or never connected."""
         if state.step == Step.DIAL:
             if payload.get("dial_call_status") == "completed":
-                return [verbs.say(GOODBYE), verbs.hangup()]
+                return _goodbye()
             conversation = await run_in_threadpool(self._store.find, "voice", call.sid)
             if conversation is not None and conversation.state == State.QUEUED:  # the agents' line was busy: wait in line
                 return [verbs.say(LINE_BUSY), *self._to_agents(conversation, queue_only=True)]
             return [verbs.say(CANNOT_CONNECT), verbs.hangup()]
         result = payload.get("queue_result")
         if result == "bridged":
-            return [verbs.say(GOODBYE), verbs.hangup()]
+            return _goodbye()
         if result == "hangup":
             return [verbs.hangup()]
         return [verbs.say(CANNOT_CONNECT), verbs.hangup()]
@@ -153,7 +153,7 @@ class Calls:
             return self._ask_again(state, _choices_words(offered) or ANYTHING_ELSE) or _goodbye()
         if said.keys is not None:
             if said.keys == "*" and state.more:
-                return await self._answer(call, state.after, state.more)
+                return await self._read_on(call, state)
             if said.keys.isdigit() and 1 <= int(said.keys) <= len(offered):
                 return await self._turn(call, offered[int(said.keys) - 1][1])
             if said.keys in MENU:
@@ -163,7 +163,7 @@ class Calls:
             words = NOT_HEARD + _choices_words(offered) if offered else SAY_AGAIN
             return self._ask_again(state, words) or await self._give_up(call)
         if state.more and go_on(said.heard.text):
-            return await self._answer(call, state.after, state.more)
+            return await self._read_on(call, state)
         choice = picked(said.heard.text, [title for title, _ in offered])
         return await self._turn(call, said.heard.text if choice is None else offered[choice][1])
 
@@ -228,7 +228,7 @@ class Calls:
         if conversation.state in (State.QUEUED, State.AGENT):
             return self._to_agents(conversation, rows)
         text, offered = _spoken(rows)
-        kind = asked_for(rows[-1].text) if rows else None
+        kind = asked_for(next((row.text for row in reversed(rows) if row.text), ""))
         if kind is not None and not offered:
             return [self._listen(text + ASK_NUMBER.format(label=kind.label), CallState(Step.NUMBER, kind=kind))]
         state = CallState(after=after)
@@ -239,7 +239,14 @@ class Calls:
             return [self._listen(text[start:end] + MORE, replace(state, more=end))]
         return [self._listen(text[start:], state)]
 
-    def _to_agents(self, conversation: Conversation, rows: Sequence[Message] = (), queue_only: bool = False) -> list[Verb]:
+    async def _read_on(self, call: Call, state: CallState) -> list[Verb]:
+        """The next piece of the answer being read (``more`` comes with ``after``)."""
+        assert state.after is not None
+        return await self._answer(call, state.after, state.more)
+
+    def _to_agents(
+        self, conversation: Conversation, rows: Sequence[Message] = (), queue_only: bool = False
+    ) -> list[Verb]:
         """The caller goes to the agents, with what the hub said and the conversation's
         context: jambonz keeps the ``tag`` with the call, ``dial`` also sends it to the
         agent's phone as SIP headers (``enqueue`` has no field for it)."""
