@@ -30,7 +30,7 @@ from integrations.channels.voice.numbers import (
     spoken,
 )
 from integrations.channels.voice.replies import go_on, picked, yes_or_no
-from integrations.channels.voice.speech import MORE, keys_for, piece_end, speakable
+from integrations.channels.voice.speech import HOTLINE, MORE, keys_for, piece_end, speakable
 from integrations.channels.voice.verbs import Verb
 from integrations.conversations.desk import Desk
 from integrations.conversations.handoff import HandoffRequest, Reason
@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 # The keys of the fallback menu, as the customer texts the bot understands.
 MENU = {"1": "查电费", "2": "停电了", "3": "我要办理业务", "0": "转人工"}
 MENU_WORDS = "查电费请按1，停电报修请按2，业务办理请按3，人工服务请按0。"
-GREETING = "您好，这里是95598供电服务热线。请直接说出您要办理的业务，也可以按键选择：" + MENU_WORDS
+GREETING = f"您好，这里是{HOTLINE}供电服务热线。请直接说出您要办理的业务，也可以按键选择：" + MENU_WORDS
 NOT_HEARD = "抱歉，我没有听清。"
 SAY_AGAIN = NOT_HEARD + "请您再说一遍，也可以按键选择：" + MENU_WORDS
 NO_SUCH_KEY = "抱歉，没有这个选项。请按键选择：" + MENU_WORDS
@@ -57,8 +57,8 @@ WRONG_LENGTH = "抱歉，{label}是{lengths}数字。请重新输入，输完请
 READ_BACK = "您输入的{label}是 {digits}，正确请按1，重新输入请按2。"
 REENTER = "好的，请重新输入{label}，输完请按井号键。"
 LINE_BUSY = "抱歉，客服线路正忙，正在为您排队，请稍候。"
-CANNOT_CONNECT = "抱歉，暂时无法为您接通人工客服，请您稍后再拨95598。"
-SORRY = "抱歉，系统暂时无法处理您的来电，请您稍后再拨95598。"
+CANNOT_CONNECT = f"抱歉，暂时无法为您接通人工客服，请您稍后再拨{HOTLINE}。"
+SORRY = f"抱歉，系统暂时无法处理您的来电，请您稍后再拨{HOTLINE}。"
 # jambonz's call statuses after which nobody is on the line any more.
 ENDED = frozenset({"completed", "failed", "busy", "no-answer"})
 

@@ -4,8 +4,8 @@ The shared rules (textnorm.voice: no emoji, markdown or URLs, long numbers digit
 digit, buttons as spoken choices) apply to every message the line speaks, the hub's own
 ones too (queue positions, the call-back offer, agent text). On top, the line reads
 figures as a person would say them: ¥12.50 as 12元5角, 2026-11-25 as 2026年11月25日,
-08:30 as 8点30分, 123.4 kWh as 123.4度; a text-to-speech engine reads "12.50" as
-"十二点五零" and "2026-11-25" as a subtraction. Tables become one sentence per row.
+08:30 as 8点30分, 123.4 kWh as 123.4度, 95598 digit by digit; a text-to-speech engine
+reads "12.50" as "十二点五零", "2026-11-25" as a subtraction and 95598 as a quantity. Tables become one sentence per row.
 
 A listener keeps about two sentences; a longer answer is read in pieces, each ending
 with the offer to go on (calls.py keeps the place in the next hook's URL).
@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 from textnorm.voice import Button, for_voice
 
+# The utility's hotline is said digit by digit (九五五九八), never as a quantity.
+HOTLINE = "9 5 5 9 8"
 EAR_SENTENCES = 2
 EAR_CHARS = 80  # about 20 seconds of Mandarin text-to-speech
 MORE = "需要继续听请说“继续”，或按星号键。"
@@ -31,6 +33,7 @@ _TIME_RANGE = re.compile(r"([点分])\s*[-~～至]\s*(?=\d)")
 _YUAN_SIGN = re.compile(r"[¥￥]\s*(\d+)(?:\.(\d{1,2}))?(?:\s*元)?")
 # 152.88元, but not a price per kWh (0.588元/度 keeps its decimals, as said at the counter)
 _YUAN = re.compile(r"(?<![\d.])(\d+)\.(\d{1,2})\s*元(?![/每])")
+_HOTLINE = re.compile(r"(?<![\d.])95598(?![\d.])")
 _KWH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:kWh|kwh|KWh|KWH|千瓦时)")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+")
 
@@ -46,6 +49,7 @@ def speakable(text: str, buttons: Sequence[Button] = ()) -> str:
     text = _YUAN_SIGN.sub(lambda m: yuan(m[1], m[2]), text)
     text = _YUAN.sub(lambda m: yuan(m[1], m[2]), text)
     text = _KWH.sub(r"\1度", text)
+    text = _HOTLINE.sub(HOTLINE, text)
     return for_voice(text, buttons)
 
 

@@ -39,7 +39,7 @@ def test_bill_query_with_the_account_keyed_in_read_back_and_confirmed(hub) -> No
     h = hub(bot)
     line = Line(h.client)
     line.dial()
-    assert "95598" in line.heard and "查电费请按1" in line.heard
+    assert "这里是9 5 5 9 8供电服务热线" in line.heard and "查电费请按1" in line.heard
     gather = line.verb("gather")
     assert gather["input"] == ["speech", "digits"] and gather["recognizer"]["language"] == "zh-CN"
     assert {"电费", "欠费", "停电", "户号"} <= set(gather["recognizer"]["hints"]) and gather["bargein"]

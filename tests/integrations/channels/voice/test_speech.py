@@ -24,6 +24,11 @@ def test_dates_times_and_kwh_are_read_as_said() -> None:
     assert speakable("停电时间08:00-17:30") == "停电时间8点到17点30分。"
 
 
+def test_the_hotline_is_said_digit_by_digit_not_as_a_quantity() -> None:
+    assert speakable("紧急情况请拨打95598") == "紧急情况请拨打9 5 5 9 8。"
+    assert speakable("共955980元") == "共955980元。"
+
+
 def test_no_emoji_urls_markdown_or_tables() -> None:
     spoken = speakable("**提示**：详见 https://95598.cn/bill 😀\n| 月份 | 电量 |\n|---|---|\n| 2026-10 | 260度 |")
     assert spoken == "提示：详见。月份，电量。2026年10月，260度。"
