@@ -34,6 +34,7 @@ from integrations.channels.voice.speech import HOTLINE, MORE, keys_for, piece_en
 from integrations.channels.voice.verbs import Verb
 from integrations.conversations.desk import Desk
 from integrations.conversations.handoff import HandoffRequest, Reason
+from integrations.conversations.queue import wait_words
 from integrations.conversations.states import State
 from integrations.models import Conversation, Message
 from integrations.routing import Router
@@ -106,7 +107,9 @@ class Calls:
         return [self._listen(GREETING, CallState())]
 
     async def hooked(self, call: Call, state: CallState, payload: Mapping[str, Any]) -> list[Verb]:
-        """One of our action hooks: a gather's, or (after the agents) enqueue's or dial's."""
+        """One of our hooks: a gather's, enqueue's while waiting or after, dial's after."""
+        if state.step == Step.WAIT:
+            return await self._waiting(call)
         if state.step in (Step.QUEUE, Step.DIAL):
             return await self._left_agents(call, state, payload)
         said = await self._said(call, payload)
@@ -131,6 +134,14 @@ class Calls:
         if result == "hangup":
             return [verbs.hangup()]
         return [verbs.say(CANNOT_CONNECT), verbs.hangup()]
+
+    async def _waiting(self, call: Call) -> list[Verb]:
+        """While the caller waits in jambonz's queue: their place in the hub's queue (the
+        one the console serves, all channels together), then a pause before the next."""
+        conversation = await run_in_threadpool(self._store.find, "voice", call.sid)
+        place = None if conversation is None else await self._desk.place_of(conversation.id)
+        hold = verbs.pause(self._settings.announce_every_s)
+        return [hold] if place is None else [verbs.say(speakable(wait_words(*place))), hold]
 
     async def ended(self, call: Call, status: str | None) -> list[Verb]:
         """Call status: once the caller is gone, their conversation is closed."""
@@ -259,7 +270,8 @@ class Calls:
             headers = {"X-Conversation-Id": str(conversation.id), "X-Handoff-Reason": reason}
             out.append(verbs.dial(self._settings.voice_agent_sip_uri, headers, CallState(Step.DIAL).url()))
         else:
-            out.append(verbs.enqueue(self._settings.voice_queue, conversation.priority, CallState(Step.QUEUE).url()))
+            queue, priority = self._settings.voice_queue, conversation.priority
+            out.append(verbs.enqueue(queue, priority, CallState(Step.QUEUE).url(), CallState(Step.WAIT).url()))
         return out
 
     # -- helpers -------------------------------------------------------------------------

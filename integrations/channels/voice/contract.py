@@ -27,6 +27,7 @@ CALLBACKS = {
     "gather": BASE + "callbacks/gather",
     "call-status": BASE + "callbacks/call-status",
     "enqueue": BASE + "callbacks/enqueue",
+    "enqueue-wait": BASE + "callbacks/enqueue-wait",
     "dial": BASE + "callbacks/dial",
 }
 

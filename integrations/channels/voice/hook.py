@@ -27,11 +27,12 @@ class Step(StrEnum):
     NUMBER = "number"  # the bot asked for a number
     CONFIRM = "confirm"  # the number read back, waiting for 1 (right) or 2 (again)
     QUEUE = "queue"  # enqueue's action hook: the caller left the agents' queue
+    WAIT = "wait"  # enqueue's wait hook: the caller is waiting in it
     DIAL = "dial"  # dial's action hook: the agent's line ended or never answered
 
 
 # The jambonz callback each step's request carries (contract.CALLBACKS).
-CALLBACK = {Step.QUEUE: "enqueue", Step.DIAL: "dial"}
+CALLBACK = {Step.QUEUE: "enqueue", Step.WAIT: "enqueue-wait", Step.DIAL: "dial"}
 
 
 @dataclass(frozen=True)

@@ -56,10 +56,14 @@ def recognizer(vendor: str, language: str) -> Verb:
     return {"vendor": vendor, "language": language, "hints": list(VOCABULARY)}
 
 
-def enqueue(queue: str, priority: int, hook: str) -> Verb:
+def pause(seconds: int) -> Verb:
+    return {"verb": "pause", "length": seconds}
+
+
+def enqueue(queue: str, priority: int, hook: str, wait_hook: str) -> Verb:
     """Wait in jambonz's queue for the next agent (lower ``priority`` is served first, as
-    in the hub's own queue)."""
-    return {"verb": "enqueue", "name": queue, "priority": priority, "actionHook": hook}
+    in the hub's own queue); jambonz plays what ``wait_hook`` answers, again and again."""
+    return {"verb": "enqueue", "name": queue, "priority": priority, "actionHook": hook, "waitHook": wait_hook}
 
 
 def dial(sip_uri: str, headers: dict[str, str], hook: str) -> Verb:

@@ -64,6 +64,13 @@ class Line:
     def silence(self) -> list[Verb]:
         return self._hook("gather", {"reason": "timeout"})
 
+    def wait_in_queue(self) -> list[Verb]:
+        """jambonz asks the enqueue's wait hook what to play (a sparse payload)."""
+        payload = {"queue_sid": "queue:AC0001:95598", "queue_time": 30, "queue_size": 1, "queue_position": 0,
+                   "call_sid": self.sid, "call_id": f"{self.sid}@sbc"}
+        assert payload_errors("enqueue-wait", payload) == [], payload
+        return checked(self.client.post(self.verb("enqueue")["waitHook"], json=payload))
+
     def leave_queue(self, result: str = "bridged") -> list[Verb]:
         return self._hook("enqueue", {"queue_sid": "queue:AC0001:95598", "queue_time": 42, "queue_result": result})
 

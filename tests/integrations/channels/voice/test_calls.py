@@ -139,6 +139,11 @@ def test_hand_over_ends_in_the_jambonz_queue_and_the_console_queue(hub) -> None:
     (row,) = agent.call("GET", "/api/console/queue").json()["conversations"]
     assert row["id"] == context["conversation_id"] and row["channel"] == "voice" and row["state"] == "queued"
 
+    while_waiting = line.wait_in_queue()
+    assert [v["verb"] for v in while_waiting] == ["say", "pause"] and "您是下一位" in while_waiting[0]["text"]
+    assert agent.call("POST", f"/api/console/conversations/{row['id']}/claim").status_code == 200
+    assert [v["verb"] for v in line.wait_in_queue()] == ["pause"]  # claimed: no more places to announce
+
     line.leave_queue("bridged")  # an agent took the call, and it is over
     assert line.heard == GOODBYE and line.verbs[-1]["verb"] == "hangup"
 

@@ -38,4 +38,5 @@ def test_garbled_state_falls_back_to_what_is_safe(query: str, expected: CallStat
 
 
 def test_each_step_names_the_callback_jambonz_sends() -> None:
-    assert [CallState(step).callback for step in Step] == ["gather", "gather", "gather", "enqueue", "dial"]
+    callbacks = [CallState(step).callback for step in Step]
+    assert callbacks == ["gather", "gather", "gather", "enqueue", "enqueue-wait", "dial"]
