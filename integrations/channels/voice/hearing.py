@@ -24,6 +24,7 @@ VOCABULARY = (
     "电费", "欠费", "余额", "停电", "户号", "报修", "缴费", "阶梯", "峰谷", "人工",
     "电价", "电表", "账单", "抢修", "跳闸", "电量", "预付费",
 )
+_BY_LENGTH = sorted(VOCABULARY, key=len, reverse=True)  # 预付费 before any two-character word
 # Each vocabulary word is worth this much confidence (two words at most): enough for a
 # close second to win, not enough to overturn a clear first.
 WORD_BONUS = 0.15
@@ -81,9 +82,6 @@ def correct(text: str) -> str:
             out.append(word)
             i += len(word)
     return "".join(out)
-
-
-_BY_LENGTH = sorted(VOCABULARY, key=len, reverse=True)
 
 
 def _sounds_like(text: str, sounds: list[str], starts: list[str], i: int, word: str) -> bool:
