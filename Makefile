@@ -80,6 +80,7 @@ bench: build
 	$(VENV)/bin/python -m backend_core.bench
 	$(VENV)/bin/python -m knowledge_base.bench
 	$(VENV)/bin/python -m benchmarks.hub_bench
+	$(VENV)/bin/python -m benchmarks.wechat_bench
 
 clean:
 	rm -rf var models $(VENV) $(RVENV)

@@ -112,13 +112,17 @@ class WeChatServer:
         signer.add_data(TOKEN, str(timestamp), nonce)
         return {"signature": signer.signature, "timestamp": str(timestamp), "nonce": nonce}
 
-    def post_xml(self, xml: str, query: dict[str, str] | None = None, timeout: float = 10) -> httpx.Response:
+    def request(self, xml: str, query: dict[str, str] | None = None) -> tuple[dict[str, str], bytes]:
+        """The query and body WeChat would POST for ``xml`` (signed; sealed in safe mode)."""
         query = self.signed_query() if query is None else query
-        body = xml.encode()
-        if self.crypto is not None:
-            sealed = self.crypto.encrypt_message(xml, query["nonce"], query["timestamp"])
-            query = query | {"encrypt_type": "aes", "msg_signature": xmltodict.parse(sealed)["xml"]["MsgSignature"]}
-            body = sealed.encode()
+        if self.crypto is None:
+            return query, xml.encode()
+        sealed = self.crypto.encrypt_message(xml, query["nonce"], query["timestamp"])
+        query = query | {"encrypt_type": "aes", "msg_signature": xmltodict.parse(sealed)["xml"]["MsgSignature"]}
+        return query, sealed.encode()
+
+    def post_xml(self, xml: str, query: dict[str, str] | None = None, timeout: float = 10) -> httpx.Response:
+        query, body = self.request(xml, query)
         wait = {"timeout": timeout} if self.http is httpx else {}  # an in-process client waits anyway
         return self.http.post(self.url, params=query, content=body, headers={"Content-Type": "text/xml"}, **wait)
 

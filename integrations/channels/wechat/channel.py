@@ -52,10 +52,7 @@ class WeChatChannel:
     async def receive(self, message: BaseMessage) -> str | None:
         """The passive reply to one delivery, or None (WeChat then gets "success")."""
         delivery = read(message)
-        if not await run_in_threadpool(self._ledger.first_delivery, delivery.key):
-            log.info("wechat: %s delivered again; answered once already", delivery.key)
-            return None
-        turn = asyncio.create_task(self._answer(delivery))
+        turn = asyncio.create_task(self._answer_once(delivery))  # the budget counts from arrival
         try:
             parts = await asyncio.wait_for(asyncio.shield(turn), self._settings.wechat_reply_budget_s)
         except asyncio.TimeoutError:
@@ -80,6 +77,12 @@ class WeChatChannel:
             await asyncio.gather(*list(self._late), return_exceptions=True)
 
     # -- one delivery -------------------------------------------------------------------
+
+    async def _answer_once(self, delivery: Delivery) -> list[str]:
+        if not await run_in_threadpool(self._ledger.first_delivery, delivery.key):
+            log.info("wechat: %s delivered again; answered once already", delivery.key)
+            return []
+        return await self._answer(delivery)
 
     async def _answer(self, delivery: Delivery) -> list[str]:
         _answering.set(delivery.openid)
