@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts.ports import free_port
 from scripts.supervise import READY_LINE  # the last line of the ready table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,12 +24,6 @@ MARKER = "POWERDESK_RUN_MARKER"
 
 class StartFailed(RuntimeError):
     """The system did not become ready; the message holds the end of its output."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def marked_pids(marker: str) -> list[int]:

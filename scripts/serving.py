@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
-from scripts.running import free_port
+from scripts.ports import free_port
 
 
 class ServedApi:

@@ -32,6 +32,7 @@ ACCOUNT = "gh_95598demo"  # the official account's own id (ToUserName)
 class WeChatApiStandIn:
     """WeChat's API for one app: /cgi-bin/token, customer-service and template messages, menu."""
 
+    url: str = ""  # where it is served (…/cgi-bin/), once it is
     expires_in: int = 7200
     tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry (epoch s)
     issued: int = 0

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from scripts.running import free_port
+from scripts.ports import free_port
 
 
 def postgres_bin() -> Path | None:

@@ -9,13 +9,29 @@ from typing import Any, Iterator
 import pytest
 
 from scripts.running import RunningSystem, StartFailed, start_system
+from scripts.serving import ServedApi
+from scripts.wechat_sim import APP_ID, APP_SECRET, TOKEN, WeChatApiStandIn
 
 
 @pytest.fixture(scope="session")
-def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
+def wechat_api() -> Iterator[WeChatApiStandIn]:
+    """WeChat's API stood in on loopback, for the running system's official account."""
+    stand_in = WeChatApiStandIn()
+    with ServedApi(stand_in.app()) as served:
+        stand_in.url = served.base_url + "/cgi-bin/"
+        yield stand_in
+
+
+@pytest.fixture(scope="session")
+def system(tmp_path_factory: pytest.TempPathFactory, wechat_api: WeChatApiStandIn) -> Iterator[RunningSystem]:
+    env = {
+        "AGENT_HOURS": "00:00-24:00",  # agents on duty at any hour: hand-over checks do not depend on the clock
+        "WECHAT_TOKEN": TOKEN, "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": APP_SECRET,
+        "WECHAT_API_BASE_URL": wechat_api.url,
+        "HUB_WECHAT_REPLY_BUDGET_S": "30",  # answers in the request, however busy the machine is
+    }
     try:
-        # Agents on duty at any hour, so hand-over checks do not depend on the clock.
-        running = start_system(tmp_path_factory.mktemp("system") / "hub.db", extra_env={"AGENT_HOURS": "00:00-24:00"})
+        running = start_system(tmp_path_factory.mktemp("system") / "hub.db", extra_env=env)
     except StartFailed as exc:
         pytest.fail(f"system did not start:\n{exc}")
     yield running
