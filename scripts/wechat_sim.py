@@ -100,10 +100,11 @@ class WeChatServer:
         self.url = url
         self.http = http  # httpx itself, or an in-process client of the hub
         self.crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID) if safe else None
-        self._ids = iter(range(10_000_000_000_000_000, 10**18))
 
-    def msg_id(self) -> int:
-        return next(self._ids)
+    @staticmethod
+    def msg_id() -> int:
+        """A fresh MsgId (WeChat's are 64-bit): unique across simulators and runs."""
+        return secrets.randbits(62) + 1
 
     @staticmethod
     def signed_query(timestamp: int | None = None) -> dict[str, str]:

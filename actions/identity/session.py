@@ -15,6 +15,8 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.kernel.events import latest_metadata
+
 
 class ActionSessionStart(Action):
     def name(self) -> str:
@@ -22,7 +24,10 @@ class ActionSessionStart(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         events: list[EventType] = [SessionStarted()]
-        account = bound_account(tracker.get_slot("session_started_metadata"))
+        # After an hour's silence Rasa passes the new message's metadata in the slot; after a
+        # restart ("/restart") it does not, and the restarting message is the latest one.
+        metadata = tracker.get_slot("session_started_metadata") or latest_metadata(tracker)
+        account = bound_account(metadata)
         if account:
             events.append(SlotSet("verified_account", account))
         return events + [ActionExecuted("action_listen")]

@@ -85,8 +85,8 @@ class Player:
                 json={"sender": sender, "message": turn.user, "metadata": {"channel": conversation.channel}},
             )
             replies = response.json() if response.status_code == 200 else [{"text": f"<HTTP {response.status_code}>"}]
-            tracker = self.http.get(
-                self.world.url("rasa") + f"/conversations/{conversation.channel}:{sender}/tracker"
+            tracker = self.http.get(  # the REST channel's conversations are web ones, whatever the wording
+                self.world.url("rasa") + f"/conversations/web:{sender}/tracker"
             ).json()
             seen = TurnObservation(turn.user, replies, tracker)
             for ticket in seen.tickets - tickets:

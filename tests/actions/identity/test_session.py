@@ -29,3 +29,10 @@ def test_a_bound_wechat_follower_starts_verified() -> None:
 def test_everyone_else_starts_unverified(metadata: object) -> None:
     events = start(metadata)
     assert [e["event"] for e in events] == ["session_started", "action"]
+
+
+def test_after_a_restart_the_restarting_messages_metadata_counts() -> None:
+    conversation = Conversation().user("/restart", "restart")
+    conversation.events[-1]["parse_data"]["metadata"] = {"channel": "wechat", "bound_account": ZHANG_SAN}
+    events = conversation.run(ActionSessionStart()).events
+    assert [e["event"] for e in events] == ["session_started", "slot", "action"]
