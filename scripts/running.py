@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -51,13 +52,26 @@ class RunningSystem:
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
 
+    reader: threading.Thread | None = None
+
+    def keep_reading(self) -> None:
+        """Collect the services' output from now on: a pipe nobody reads fills up, and then
+        every service that logs a line blocks."""
+        assert self.process.stdout is not None
+        self.reader = threading.Thread(target=lambda: self.output.extend(self.process.stdout), daemon=True)
+        self.reader.start()
+
     def stop(self) -> int:
         """Ctrl-C, as a person would; returns the supervisor's exit status."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
         assert self.process.stdout is not None
-        self.output.extend(self.process.stdout.readlines())
-        return self.process.wait(timeout=60)
+        if self.reader is None:
+            self.output.extend(self.process.stdout.readlines())
+        status = self.process.wait(timeout=60)
+        if self.reader is not None:
+            self.reader.join(timeout=10)
+        return status
 
 
 def start_system(hub_db: Path, ready_timeout_s: int = 300, extra_env: dict[str, str] | None = None) -> RunningSystem:
@@ -87,4 +101,5 @@ def start_system(hub_db: Path, ready_timeout_s: int = 300, extra_env: dict[str, 
     if not any(READY_LINE in line for line in system.output):
         system.stop()
         raise StartFailed("".join(system.output[-80:]))
+    system.keep_reading()
     return system

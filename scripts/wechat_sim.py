@@ -158,3 +158,9 @@ class WeChatServer:
         reply = xmltodict.parse(xml)["xml"]
         assert reply["MsgType"] == "text" and reply["FromUserName"] == ACCOUNT
         return reply["Content"]
+
+
+def stand_in_app() -> FastAPI:
+    """The API stand-in as its own service (``uvicorn --factory scripts.wechat_sim:stand_in_app``),
+    as WeChat's API is: a benchmark's load generator must not share a process with it."""
+    return WeChatApiStandIn().app()
