@@ -32,6 +32,14 @@ class RasaClient:
         tracker = await self._json("GET", f"/conversations/{quote(sender, safe=':')}/tracker", params={"include_events": "NONE"})
         return tracker if isinstance(tracker, dict) else {}
 
+    async def slots(self, sender: str) -> dict[str, Any]:
+        """The conversation's slots, or none when the bot cannot say (the callers then
+        act as if nothing were set)."""
+        try:
+            return (await self.tracker(sender)).get("slots") or {}
+        except BotUnavailable:
+            return {}
+
     async def add_events(self, sender: str, events: list[dict[str, Any]]) -> None:
         """Append events (e.g. slots) to the conversation, as if an action had returned them."""
         await self._json("POST", f"/conversations/{quote(sender, safe=':')}/tracker/events", json=events)

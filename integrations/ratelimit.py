@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 
+SLOW_DOWN = "您发送得太快了，请稍等几秒再发。"  # what a slowed sender reads, on every channel
 MAX_SENDERS = 100_000  # least recently seen buckets are forgotten beyond this
 
 

@@ -84,11 +84,7 @@ class Router:
         ]}
 
     async def _bot_asks_address(self, conversation: Conversation) -> bool:
-        try:
-            slots = (await self._rasa.tracker(conversation.rasa_sender)).get("slots") or {}
-        except BotUnavailable:
-            return False
-        return slots.get("requested_slot") == "service_address"
+        return (await self._rasa.slots(conversation.rasa_sender)).get("requested_slot") == "service_address"
 
     async def _to_bot(self, conversation: Conversation, row: Message, message: IncomingMessage) -> list[OutgoingMessage]:
         # Only what the hub vouches for reaches the bot: never a customer's own metadata.

@@ -219,11 +219,7 @@ class Desk:
 
     async def _verified_account(self, conversation: Conversation) -> str | None:
         """The account the customer proved, read from the bot's tracker (for the agent's panel)."""
-        try:
-            slots = (await self._rasa.tracker(conversation.rasa_sender)).get("slots") or {}
-        except BotUnavailable:
-            return None
-        account = slots.get("verified_account")
+        account = (await self._rasa.slots(conversation.rasa_sender)).get("verified_account")
         return str(account) if account else None
 
     async def _get(self, conversation_id: int) -> Conversation:

@@ -10,11 +10,11 @@ from starlette.concurrency import run_in_threadpool
 
 from integrations.api.deps import bearer, get_chat_sessions, get_router
 from integrations.auth.chat import ChatSessions
+from integrations.ratelimit import SLOW_DOWN
 from integrations.routing import Router
 from integrations.schemas import IncomingMessage, OutgoingMessage, RestWebhookRequest
 
 router = APIRouter(tags=["channels"])
-SLOW_DOWN = "您发送得太快了，请稍等几秒再发。"
 
 
 @router.post("/webhooks/rest/webhook", response_model=list[OutgoingMessage], response_model_exclude_none=True)

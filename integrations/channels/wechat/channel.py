@@ -28,12 +28,11 @@ from integrations.conversations.desk import Desk
 from integrations.core.config import HubSettings
 from integrations.models import Conversation
 from integrations.rasa_client import BotUnavailable, RasaClient
-from integrations.ratelimit import RateLimiter
+from integrations.ratelimit import SLOW_DOWN, RateLimiter
 from integrations.routing import BOT_UNAVAILABLE, Router, bound_by_bot
 from integrations.schemas import IncomingMessage, OutgoingMessage
 
 log = logging.getLogger(__name__)
-SLOW_DOWN = "您发送得太快了，请稍等几秒再发。"
 # The follower whose turn this task is answering: what the desk publishes for them
 # meanwhile goes back in the turn's own reply, not through the API a second time.
 _answering: ContextVar[str | None] = ContextVar("wechat_answering", default=None)

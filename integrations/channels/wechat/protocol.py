@@ -57,10 +57,6 @@ class WeChatProtocol:
         key = settings.wechat_encoding_aes_key
         self._crypto = WeChatCrypto(self._token, key, settings.wechat_app_id) if key else None
 
-    @property
-    def safe_mode(self) -> bool:
-        return self._crypto is not None
-
     def verify(self, signed: Signed) -> None:
         """Refused unless WeChat signed this request (token, timestamp, nonce) recently."""
         if not self._token:
