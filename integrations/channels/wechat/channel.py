@@ -105,13 +105,15 @@ class WeChatChannel:
         return render.texts(replies)
 
     async def _choice(self, openid: str, text: str) -> str:
-        """A bare number answers the numbered choices of the hub's or bot's last message."""
-        conversation = await run_in_threadpool(self._desk.store.find, CHANNEL, openid)
+        """A bare number answers the numbered choices of the hub's or bot's last message
+        (looked up only for a bare number: other messages cost no query here)."""
+        number = render.choice_number(text)
+        conversation = await run_in_threadpool(self._desk.store.find, CHANNEL, openid) if number else None
         if conversation is None:
             return text
         recent = await run_in_threadpool(self._desk.store.recent, conversation.id, 5)
         last = next((m for m in reversed(recent) if m.author != "customer"), None)
-        return render.chosen(text, (last.payload or {}).get("buttons") if last else None) or text
+        return render.chosen(number, (last.payload or {}).get("buttons") if last else None) or text
 
     async def _remember(self, openid: str, replies: list[OutgoingMessage]) -> None:
         """A binding the bot confirmed holds for this follower's later conversations."""

@@ -2,7 +2,7 @@
 
 A WeChat text message has no buttons and no cards, and WeChat cuts a reply at 2048
 bytes: buttons become numbered choices the customer answers with the number (the
-channel maps the number back, :func:`chosen`), pictures are left out (the bot's text
+channel maps the number back, :func:`choice_number` and :func:`chosen`), pictures are left out (the bot's text
 before a card already says what it shows), and long text is split at line or sentence
 ends within the limit.
 """
@@ -66,13 +66,17 @@ def split(text: str) -> list[str]:
     return _flush(pieces, current)
 
 
-def chosen(text: str, buttons: list[dict[str, Any]] | None) -> str | None:
-    """The payload of the numbered choice ``text`` picks from ``buttons``, if it picks one."""
+def choice_number(text: str) -> int | None:
+    """The number ``text`` is, when it is nothing but one (「2」, 「2号」): a pick of a choice."""
     match = _NUMBER.match(text)
-    if not match or not buttons:
+    return int(match.group(1)) if match else None
+
+
+def chosen(number: int, buttons: list[dict[str, Any]] | None) -> str | None:
+    """The payload of choice ``number`` of ``buttons``, if there is one."""
+    if not buttons or number > len(buttons):
         return None
-    index = int(match.group(1)) - 1
-    return str(buttons[index].get("payload") or _title(buttons[index])) if index < len(buttons) else None
+    return str(buttons[number - 1].get("payload") or _title(buttons[number - 1]))
 
 
 def _title(button: Any) -> str:
