@@ -48,11 +48,10 @@ class RunningSystem:
     marker: str
     env: dict[str, str]
     output: list[str] = field(default_factory=list)
+    reader: threading.Thread | None = None  # collects the output once the system is ready
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
-
-    reader: threading.Thread | None = None
 
     def keep_reading(self) -> None:
         """Collect the services' output from now on: a pipe nobody reads fills up, and then
