@@ -3,12 +3,15 @@
 honcho runs the processes (each in its own process group, so Ctrl-C or SIGTERM stops
 them and their children); this script adds what honcho lacks for a demo: a clear
 refusal when a port is taken (a second `make run`), health checks with a deadline, and
-the URLs to open once everything answers.
+the URLs to open once everything answers. Each Procfile command runs under
+scripts/respawn.py, so a service that crashes is started again (with back-off) instead
+of honcho stopping everything when one process exits; Ctrl-C still stops them all.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import socket
 import sys
 import threading
@@ -62,6 +65,12 @@ def service_environment() -> dict[str, str]:
         "PYTHONUNBUFFERED": "1",
     }
     return {**env, **{k: v for k, v in os.environ.items() if k in env and k != "PYTHONPATH"}}
+
+
+def respawned(name: str, command: str) -> str:
+    """The Procfile command under the respawn wrapper (the shell still expands its $VARS)."""
+    wrapper = shlex.join([sys.executable, str(ROOT / "scripts" / "respawn.py"), "--name", name, "--"])
+    return f"{wrapper} {command}"
 
 
 def port_in_use(host: str, port: int) -> bool:
@@ -135,7 +144,7 @@ def main() -> int:
     procfile = parse_procfile((ROOT / "Procfile").read_text(encoding="utf-8"))
     manager = Manager()
     for name, command in procfile.processes.items():
-        manager.add_process(name, command, env={**os.environ}, cwd=str(ROOT))
+        manager.add_process(name, respawned(name, command), env={**os.environ}, cwd=str(ROOT))
     threading.Thread(target=wait_until_ready, args=(manager, check_host), daemon=True).start()
     manager.loop()
     return manager.returncode or 0
