@@ -2,8 +2,9 @@
 
 In-process publish/subscribe on asyncio queues: every message the hub stores is
 published here after its transaction commits. One hub process holds the sockets it
-accepted; running several hub processes needs a shared bus (Redis pub/sub) behind the
-same two methods (issue 13).
+accepted; with several hub replicas, fanout.py's RedisBus carries each publication to
+every replica, whose Broker hands it to the sockets it holds. The desk sees either
+through the ``Bus`` protocol.
 """
 
 from __future__ import annotations
@@ -13,13 +14,34 @@ import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 QUEUE_LIMIT = 500  # a socket this far behind is dropped; the page catches up from history
 
 
+class Bus(Protocol):
+    """What the desk and the socket routes need from live delivery."""
+
+    def publish_customer(self, conversation_id: int, message: dict[str, Any]) -> None: ...
+
+    def publish_console(self, frame: dict[str, Any]) -> None: ...
+
+    @property
+    def console_count(self) -> int: ...
+
+    def customer(self, conversation_id: int) -> Any: ...
+
+    def console(self) -> Any: ...
+
+    async def leads(self, duty: str, for_s: float) -> bool:
+        """Whether this process should do ``duty`` (one replica's clock) for the next ``for_s``."""
+        ...
+
+
 class Broker:
+    """Live delivery within one process (the embedded default, and each replica's sockets)."""
+
     def __init__(self) -> None:
         self._customers: dict[int, set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)
         self._consoles: set[asyncio.Queue[dict[str, Any]]] = set()
@@ -59,6 +81,9 @@ class Broker:
             yield queue
         finally:
             self._consoles.discard(queue)
+
+    async def leads(self, duty: str, for_s: float) -> bool:
+        return True  # the only process
 
     @staticmethod
     def _put(queue: asyncio.Queue[dict[str, Any]], item: dict[str, Any]) -> None:

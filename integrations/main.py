@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from redis.asyncio import Redis
 from starlette.exceptions import HTTPException
 
 from backend_core.gateway import make_gateway
@@ -37,9 +38,10 @@ from integrations.channels.wechat.protocol import WeChatProtocol
 from integrations.conversations.desk import Desk
 from integrations.core.config import HubSettings, get_settings
 from integrations.db import get_sessionmaker
-from integrations.live import Broker
+from integrations.fanout import RedisBus
+from integrations.live import Broker, Bus
 from integrations.rasa_client import RasaClient
-from integrations.ratelimit import RateLimiter
+from integrations.ratelimit import RateLimiter, RedisRateLimiter
 from integrations.routing import Router
 from integrations.store import ConversationStore
 
@@ -47,17 +49,19 @@ STATIC = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
 
 
-def wire(app: FastAPI, settings: HubSettings, rasa: RasaClient) -> Desk:
-    """Build the hub's services on ``app.state``."""
+def wire(app: FastAPI, settings: HubSettings, rasa: RasaClient, redis: Redis | None = None) -> Desk:
+    """Build the hub's services on ``app.state``; with ``redis``, the parts replicas share."""
+    bus: Bus = RedisBus(redis) if redis else Broker()
     sessions = get_sessionmaker() if settings is get_settings() else _sessionmaker(settings.database_url)
-    desk = Desk(ConversationStore(sessions), Broker(), rasa, settings)
+    desk = Desk(ConversationStore(sessions), bus, rasa, settings)
     app.state.sessions = sessions
     app.state.desk = desk
     app.state.router = Router(desk, rasa, settings)
     app.state.chat_sessions = ChatSessions(sessions)
     app.state.agent_sessions = AgentSessions(sessions, settings.agent_session_hours)
     app.state.canned = CannedResponses(sessions)
-    app.state.limiter = RateLimiter(settings.rate_burst, settings.rate_per_s)
+    app.state.limiter = (RedisRateLimiter(redis, settings.rate_burst, settings.rate_per_s) if redis
+                         else RateLimiter(settings.rate_burst, settings.rate_per_s))
     app.state.wechat_protocol = WeChatProtocol(settings)
     app.state.wechat = WeChatChannel(settings, app.state.router, desk, WechatLedger(sessions), WeChatApi(settings), rasa,
                                      app.state.limiter)
@@ -75,11 +79,17 @@ def _sessionmaker(url: str):  # type: ignore[no-untyped-def]
 
 
 async def supervise(desk: Desk) -> None:
-    """The desk's clock: claim timeouts, queue announcements, the consoles' queue."""
+    """The desk's clock: claim timeouts, queue announcements, the consoles' queue.
+
+    With several replicas one of them runs it (a lease on the bus), so a customer hears a
+    queue position once, not once per replica.
+    """
+    every = desk.settings.supervise_every_s
     while True:
-        await asyncio.sleep(desk.settings.supervise_every_s)
+        await asyncio.sleep(every)
         try:
-            await desk.supervise()
+            if await desk.broker.leads("desk-clock", for_s=3 * every):
+                await desk.supervise()
         except Exception:  # one bad round must not stop the clock
             log.exception("desk supervision failed")
 
@@ -89,13 +99,20 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Tests may set app.state.settings, .rasa_transport and .core before the app starts.
     settings = getattr(app.state, "settings", None) or get_settings()
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_s, getattr(app.state, "rasa_transport", None))
-    desk = wire(app, settings, rasa)
+    redis = Redis.from_url(settings.redis_url, socket_connect_timeout=2, health_check_interval=15) if settings.redis_url else None
+    desk = wire(app, settings, rasa, redis)
+    if isinstance(desk.broker, RedisBus):
+        await desk.broker.start()
     clock = asyncio.create_task(supervise(desk))
     yield
     await app.state.wechat.drain()
     clock.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await clock
+    if isinstance(desk.broker, RedisBus):
+        await desk.broker.stop()
+    if redis is not None:
+        await redis.aclose()
     await rasa.aclose()
 
 

@@ -24,7 +24,7 @@ from integrations.conversations.queue import (
 from integrations.conversations.states import State
 from integrations.conversations.summary import summarize
 from integrations.core.config import HubSettings
-from integrations.live import Broker
+from integrations.live import Bus
 from integrations.models import Conversation, Message, as_utc, utcnow
 from integrations.rasa_client import BotUnavailable, RasaClient
 from integrations.store import ConversationStore, Item, since
@@ -50,7 +50,7 @@ class NotHolder(Exception):
 
 
 class Desk:
-    def __init__(self, store: ConversationStore, broker: Broker, rasa: RasaClient, settings: HubSettings) -> None:
+    def __init__(self, store: ConversationStore, broker: Bus, rasa: RasaClient, settings: HubSettings) -> None:
         self.store, self.broker, self._rasa, self.settings = store, broker, rasa, settings
         self._outbound: dict[str, Outbound] = {}
 

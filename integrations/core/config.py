@@ -17,6 +17,10 @@ class HubSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HUB_")
 
     database_url: str = f"sqlite:///{ROOT / 'var' / 'hub.db'}"
+    # Empty: one hub process (live delivery in memory). Set (redis://host:port/db) when
+    # several replicas run: live delivery between them, one replica's desk clock, the
+    # WeChat access token and the senders' flood limits are shared through it.
+    redis_url: str = ""
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_s: float = 30.0
     # The billing core, for the agent's customer panel (the same variable the actions read).

@@ -36,7 +36,7 @@ async def rest_webhook(
         admitted = await run_in_threadpool(chats.admits, body.sender, token)
     if not admitted:
         raise HTTPException(401, "会话已失效，请刷新页面重新开始 (invalid chat token)")
-    wait = request.app.state.limiter.allow(f"web:{body.sender}")
+    wait = await request.app.state.limiter.allow(f"web:{body.sender}")
     if wait:
         return JSONResponse(
             {"error": "rate_limited", "message": SLOW_DOWN}, status_code=429,

@@ -15,8 +15,10 @@ import time
 from typing import Any
 
 import requests
+from redis import Redis
 from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
+from wechatpy.session.redisstorage import RedisStorage
 
 from integrations.core.config import HubSettings
 
@@ -47,7 +49,10 @@ class ApiClient(WeChatClient):
     """wechatpy's client with every endpoint, the token one included, under one base URL."""
 
     def __init__(self, settings: HubSettings) -> None:
-        super().__init__(settings.wechat_app_id, settings.wechat_app_secret, timeout=settings.wechat_api_timeout_s)
+        # Replicas share one access token: each fetch of a new one revokes the previous.
+        session = RedisStorage(Redis.from_url(settings.redis_url), prefix="hub:wechatpy") if settings.redis_url else None
+        super().__init__(settings.wechat_app_id, settings.wechat_app_secret, session=session,
+                         timeout=settings.wechat_api_timeout_s)
         self.API_BASE_URL = settings.wechat_api_base_url.rstrip("/") + "/"
 
     def fetch_access_token(self) -> dict[str, Any]:

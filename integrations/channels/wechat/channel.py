@@ -28,7 +28,7 @@ from integrations.conversations.desk import Desk
 from integrations.core.config import HubSettings
 from integrations.models import Conversation
 from integrations.rasa_client import BotUnavailable, RasaClient
-from integrations.ratelimit import SLOW_DOWN, RateLimiter
+from integrations.ratelimit import SLOW_DOWN, Limiter
 from integrations.routing import BOT_UNAVAILABLE, Router, bound_by_bot
 from integrations.schemas import IncomingMessage, OutgoingMessage
 
@@ -41,7 +41,7 @@ _answering: ContextVar[str | None] = ContextVar("wechat_answering", default=None
 class WeChatChannel:
     def __init__(
         self, settings: HubSettings, router: Router, desk: Desk, ledger: WechatLedger, api: WeChatApi,
-        rasa: RasaClient, limiter: RateLimiter,
+        rasa: RasaClient, limiter: Limiter,
     ) -> None:
         self._settings, self._router, self._desk, self._ledger = settings, router, desk, ledger
         self._api, self._rasa, self._limiter = api, rasa, limiter
@@ -94,7 +94,7 @@ class WeChatChannel:
             return [delivery.answer]
         if delivery.text is None:
             return []
-        if self._limiter.allow(f"{CHANNEL}:{delivery.openid}"):
+        if await self._limiter.allow(f"{CHANNEL}:{delivery.openid}"):
             return [SLOW_DOWN]
         text = await self._choice(delivery.openid, delivery.text)
         bound = await run_in_threadpool(self._ledger.bound_account, delivery.openid)
