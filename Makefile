@@ -21,10 +21,11 @@ CORE_SRC := $(shell find backend_core -name '*.py' -o -name '*.yml' -o -name '*.
 KB_SRC := $(shell find knowledge_base nlu_data/train -type f -not -name '*.pyc' -not -name compose.py -not -name evaluate.py -not -name bench.py -not -name 'eval_*.jsonl' | sort)
 RASA_SRC := config.yml $(shell find bot nlu_data/train -type f -not -name '*.pyc' -not -path 'bot/tests/*' | sort)
 
-.PHONY: help build run test venvs clean eval bench
+.PHONY: help build run run-scaled test venvs clean eval bench
 
 help:
 	@echo "make run    build what is missing, then start every service (Ctrl-C stops them)"
+	@echo "make run-scaled  the same behind HAProxy: 2 replicas each of hub, Rasa, actions; PostgreSQL, Redis"
 	@echo "make test   build what the tests need, then run the whole test suite"
 	@echo "make build  the set-up alone: environments, demo database, knowledge base, Rasa model"
 	@echo "make eval   NLU, knowledge-base, conversation and out-of-domain evaluations (reports/)"
@@ -60,6 +61,10 @@ $(STAMPS)/rasa-model: $(STAMPS)/venv-rasa $(RASA_SRC)
 
 run: build
 	$(VENV)/bin/python scripts/supervise.py
+
+# Needs postgresql, redis-server and haproxy (Debian packages); data in var/scaled/.
+run-scaled: build
+	$(VENV)/bin/python -m scripts.scaled
 
 test: build
 	$(RVENV)/bin/rasa data validate --config config.yml --domain bot/domain --data nlu_data/train bot/data --fail-on-warnings
