@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 from backend_core.gateway import make_gateway
@@ -42,7 +43,7 @@ from integrations.fanout import RedisBus
 from integrations.live import Broker, Bus
 from integrations.rasa_client import RasaClient
 from integrations.ratelimit import RateLimiter, RedisRateLimiter
-from integrations.routing import Router
+from integrations.routing import BOT_UNAVAILABLE, Router
 from integrations.store import ConversationStore
 
 STATIC = Path(__file__).parent / "static"
@@ -137,6 +138,14 @@ def create_app() -> FastAPI:
             message = exc.detail if isinstance(exc.detail, str) else "request refused"
         return JSONResponse(status_code=exc.status_code, content={"error": "http_error", "message": message},
                             headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    async def database_unavailable(_request: Request, exc: OperationalError) -> JSONResponse:
+        """The conversation store cannot be reached: 503 and the bot's own apology, not a
+        500. Every write is one transaction, so nothing of the request is half-stored."""
+        log.error("database unavailable: %s", str(exc.orig or exc).splitlines()[0])
+        return JSONResponse(status_code=503, content={"error": "database_unavailable", "message": BOT_UNAVAILABLE},
+                            headers={"Retry-After": "5"})
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
