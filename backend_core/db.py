@@ -59,15 +59,15 @@ def trim_zeros(number: Decimal) -> Decimal:
     return number.normalize()
 
 
-def Money() -> Amount:  # noqa: N802 - reads as a type in column declarations
+def Money() -> Amount:  # capitalised: reads as a type in column declarations
     return Amount(14, 2)
 
 
-def Kwh() -> Amount:  # noqa: N802
+def Kwh() -> Amount:
     return Amount(14, 3, trim=True)
 
 
-def Price() -> Amount:  # noqa: N802
+def Price() -> Amount:
     return Amount(10, 4)
 
 

@@ -34,6 +34,7 @@ import re
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -222,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         for split, items in splits.items():
             for path in ("section", "search"):
                 encoder = variant if isinstance(variant, EncoderScore) else None
-                run = lambda: evaluate(searcher, items, variant=encoder, path=path)  # noqa: E731
+                run = partial(evaluate, searcher, items, variant=encoder, path=path)
                 row[f"{split}/{path}"] = run() if variant is None else with_score(variant, run)
         report["variants"][name] = row
         print(name, {k: {m: v for m, v in r.items() if m != "missed"} for k, r in row.items()}, file=sys.stderr)
@@ -260,9 +261,9 @@ def render(report: dict, sizes: dict[str, int]) -> str:
     lines += [
         "",
         f"Speed over {speed_['sections']} sections (heading and {len(GENERIC)} generic questions each):",
-        f"first call per section (parse included) p50 {speed_['first_call']['p50_ms']} ms, "
-        f"p95 {speed_['first_call']['p95_ms']} ms; warm p50 {speed_['warm']['p50_ms']} ms, "
-        f"p95 {speed_['warm']['p95_ms']} ms (max {speed_['warm']['max_ms']} ms).",
+        (f"first call per section (parse included) p50 {speed_['first_call']['p50_ms']} ms, "
+         f"p95 {speed_['first_call']['p95_ms']} ms; warm p50 {speed_['warm']['p50_ms']} ms, "
+         f"p95 {speed_['warm']['p95_ms']} ms (max {speed_['warm']['max_ms']} ms)."),
     ]
     for split in ("dev", "test"):
         lines += ["", f"## Not answered with the shipped scoring ({split}, section path)", ""]

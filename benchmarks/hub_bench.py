@@ -100,9 +100,9 @@ async def live_delivery(base_url: str, sockets: int, rate: float) -> dict[str, f
             await asyncio.sleep(index / rate)
             return await one(session, connection)
 
-        steady = await asyncio.gather(*(paced(i, s, c) for i, (s, c) in enumerate(zip(sessions, connections))))
+        steady = await asyncio.gather(*(paced(i, s, c) for i, (s, c) in enumerate(zip(sessions, connections, strict=True))))
         started = time.perf_counter()
-        burst = await asyncio.gather(*(one(s, c) for s, c in zip(sessions, connections)))
+        burst = await asyncio.gather(*(one(s, c) for s, c in zip(sessions, connections, strict=True)))
         wall = time.perf_counter() - started
         await asyncio.gather(*(c.close() for c in connections))
     return {

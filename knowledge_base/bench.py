@@ -102,7 +102,7 @@ def synthetic_corpus(index: HybridIndex, size: int, rng: np.random.Generator) ->
     lengths = rng.integers(20, 80, size)
     donors = rng.integers(0, len(vocabulary), (size, 3))
     tokens = []
-    for length, row in zip(lengths, donors):
+    for length, row in zip(lengths, donors, strict=True):
         pool = [t for d in row for t in vocabulary[d]]
         tokens.append([pool[i] for i in rng.integers(0, len(pool), length)])
     return np.ascontiguousarray(vectors, dtype=np.float32), tokens
@@ -125,12 +125,12 @@ def bench_synthetic(index: HybridIndex, query_vectors: np.ndarray, query_tokens:
         _, neighbours = dense.search(query_vectors, RECALL_AT)
         found = [set(map(int, row)) for row in neighbours]
         exact = exact if exact is not None else found
-        recall = float(np.mean([len(a & b) / RECALL_AT for a, b in zip(found, exact)]))
+        recall = float(np.mean([len(a & b) / RECALL_AT for a, b in zip(found, exact, strict=True)]))
         dense_only = [_latency(dense.search, v.reshape(1, -1), RECALL_AT) for v in query_vectors]
-        latencies = [_latency(lambda v=v, w=w: hybrid.rank(
+        latencies = [_latency(lambda v=v, w=w, hybrid=hybrid: hybrid.rank(
             v, w, mode=Mode.hybrid, n_candidates=settings.candidates,
             dense_weight=settings.dense_weight, bm25_weight=settings.bm25_weight))
-            for v, w in zip(query_vectors, query_tokens)]
+            for v, w in zip(query_vectors, query_tokens, strict=True)]
         results[kind.value] = {
             "build_s": round(build_s, 2),
             "build_chunks_per_s": round(size / build_s, 1),
@@ -150,15 +150,15 @@ def render_markdown(report: dict) -> str:
         "",
         f"## Real corpus ({real['chunks']} chunks, {real['queries']} queries)",
         "",
-        f"- end-to-end `Searcher.search` (encode query + FAISS + BM25 + fusion): p50 {real['search']['p50_ms']} ms, "
-        f"p95 {real['search']['p95_ms']} ms",
+        (f"- end-to-end `Searcher.search` (encode query + FAISS + BM25 + fusion): p50 {real['search']['p50_ms']} ms, "
+         f"p95 {real['search']['p95_ms']} ms"),
         f"- encoder throughput (ingest): {real['encode_chunks_per_s']} chunks/s",
         f"- jieba tokenisation (ingest): {real['tokenize_chunks_per_s']} chunks/s",
         "",
         "## Synthetic corpora (retrieval step only, query already encoded)",
         "",
-        "| chunks | dense index | dense build s | dense build chunks/s | dense p50 ms | dense p95 ms "
-        f"| hybrid p50 ms | hybrid p95 ms | recall@{RECALL_AT} vs flat |",
+        ("| chunks | dense index | dense build s | dense build chunks/s | dense p50 ms | dense p95 ms "
+         f"| hybrid p50 ms | hybrid p95 ms | recall@{RECALL_AT} vs flat |"),
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for size, kinds in report["synthetic"].items():
@@ -175,9 +175,9 @@ def render_markdown(report: dict) -> str:
         "BM25 build throughput (tokens given): "
         + ", ".join(f"{size} chunks: {kinds['bm25_build_chunks_per_s']} chunks/s"
                     for size, kinds in report["synthetic"].items()) + ".",
-        f"Latencies: per query the median of {REPEATS} runs, then p50/p95 over the queries. "
-        "Dense p50/p95 is the FAISS search alone (top 10). Hybrid adds BM25 scoring of every chunk (a sparse "
-        "product, linear in the corpus) and the fusion of both candidate lists.",
+        (f"Latencies: per query the median of {REPEATS} runs, then p50/p95 over the queries. "
+         "Dense p50/p95 is the FAISS search alone (top 10). Hybrid adds BM25 scoring of every chunk (a sparse "
+         "product, linear in the corpus) and the fusion of both candidate lists."),
         "",
         f"Benchmark ran in {report['seconds']} s.",
     ]

@@ -118,7 +118,7 @@ def choose_cuts(answerable: list[Judged], offtopic: list[Judged]) -> Calibration
                        round(float(recall[i, j]), 4), len(answerable), len(offtopic))
 
 
-def calibrate(searcher: "Searcher", questions_dir: Path) -> Calibration:
+def calibrate(searcher: Searcher, questions_dir: Path) -> Calibration:
     """Judge the calibration questions with the loaded index and classifier; pick the cuts."""
     answerable = [searcher.judge(q.question, without_keys_of=(q.doc_id, q.section))
                   for q in held_out_questions(questions_dir)]

@@ -276,7 +276,7 @@ def _table(lines: list[str]) -> list[_Piece]:
             joiner = "" if _QUANTITY.match(value) and not re.search(r"[\d%]$", key) else "："
             text = f"{key}{joiner}{value}"
         else:
-            parts = [_cell(h, v, with_header=True) for h, v in zip(header[1:], values) if v]
+            parts = [_cell(h, v, with_header=True) for h, v in zip(header[1:], values, strict=False) if v]
             text = f"{key}：{'，'.join(parts)}" if parts and key else "，".join(parts) or key
         if text:
             pieces.append(_piece(text, " ".join(header + row), _aliases(key) if key else ()))
@@ -422,7 +422,7 @@ class Query:
     wants_list: bool
 
     @classmethod
-    def of(cls, question: str, idf: dict[str, float] | None, context: str = "") -> "Query":
+    def of(cls, question: str, idf: dict[str, float] | None, context: str = "") -> Query:
         """Terms of the question, of its figures written as digits (二十一号 -> 21日) and of
         the parts of a guide it asks for (要带啥 -> 所需材料), weighted by the index's IDF
         (without an index, words above single characters). Terms that are also in

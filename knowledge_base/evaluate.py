@@ -148,11 +148,11 @@ def render_markdown(report: dict) -> str:
     lines = [
         "# Knowledge-base retrieval evaluation",
         "",
-        f"Eval questions: {report['questions']} ({report['answerable']} answerable, "
-        f"{no_answer['unanswerable']} unanswerable), from knowledge_base/questions/eval_*.jsonl. "
-        "None of them is used in training or calibration.",
-        f"Encoder: `{report['encoder']}`; index: {report['chunks']} chunks; "
-        f"fusion weights dense {report['weights'][0]} / BM25 {report['weights'][1]}.",
+        (f"Eval questions: {report['questions']} ({report['answerable']} answerable, "
+         f"{no_answer['unanswerable']} unanswerable), from knowledge_base/questions/eval_*.jsonl. "
+         "None of them is used in training or calibration."),
+        (f"Encoder: `{report['encoder']}`; index: {report['chunks']} chunks; "
+         f"fusion weights dense {report['weights'][0]} / BM25 {report['weights'][1]}."),
         "",
         "## Section level (hit = the section the question was written for)",
         "",
@@ -172,8 +172,8 @@ def render_markdown(report: dict) -> str:
         "",
         "## No answer (hybrid, `answerable` = false)",
         "",
-        f"Cuts: retrieval score {no_answer['threshold']}, topic probability "
-        f"{no_answer.get('topic_threshold', 0.0)}: precision {no_answer['precision']}, recall {no_answer['recall']}.",
+        (f"Cuts: retrieval score {no_answer['threshold']}, topic probability "
+         f"{no_answer.get('topic_threshold', 0.0)}: precision {no_answer['precision']}, recall {no_answer['recall']}."),
         "",
     ]
     if no_answer["answerable_rejected"]:

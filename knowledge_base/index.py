@@ -98,7 +98,7 @@ class LexicalIndex:
         self.n_docs = n_docs
 
     @classmethod
-    def build(cls, token_lists: list[list[str]]) -> "LexicalIndex":
+    def build(cls, token_lists: list[list[str]]) -> LexicalIndex:
         retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B, method="lucene")
         retriever.index([tokens or [""] for tokens in token_lists], show_progress=False)
         df: dict[str, int] = {}
@@ -129,7 +129,7 @@ class LexicalIndex:
         (directory / "bm25_idf.json").write_text(json.dumps({"n_docs": self.n_docs, "idf": self.idf}))
 
     @classmethod
-    def load(cls, directory: Path) -> "LexicalIndex":
+    def load(cls, directory: Path) -> LexicalIndex:
         retriever = bm25s.BM25.load(str(directory / "bm25"), show_progress=False, verbosity=0)
         data = json.loads((directory / "bm25_idf.json").read_text())
         return cls(retriever, data["idf"], data["n_docs"])
@@ -158,7 +158,7 @@ class QuestionKeys:
     lexical: LexicalIndex
 
     @classmethod
-    def build(cls, targets: list[int], embeddings: np.ndarray, token_lists: list[list[str]]) -> "QuestionKeys":
+    def build(cls, targets: list[int], embeddings: np.ndarray, token_lists: list[list[str]]) -> QuestionKeys:
         return cls(np.asarray(targets, dtype=np.int64), np.ascontiguousarray(embeddings, dtype=np.float32),
                    LexicalIndex.build(token_lists))
 
@@ -183,7 +183,7 @@ class QuestionKeys:
         self.lexical.save(directory)
 
     @classmethod
-    def load(cls, directory: Path) -> "QuestionKeys":
+    def load(cls, directory: Path) -> QuestionKeys:
         return cls(np.load(directory / "targets.npy"), np.load(directory / "embeddings.npy"),
                    LexicalIndex.load(directory))
 
@@ -203,7 +203,7 @@ class HybridIndex:
 
     @classmethod
     def build(cls, chunks: list[Chunk], embeddings: np.ndarray, token_lists: list[list[str]],
-              kind: IndexType, keys: QuestionKeys | None = None) -> "HybridIndex":
+              kind: IndexType, keys: QuestionKeys | None = None) -> HybridIndex:
         embeddings = np.ascontiguousarray(embeddings, dtype=np.float32)
         return cls(chunks, embeddings, build_dense(embeddings, kind), LexicalIndex.build(token_lists), keys)
 
@@ -219,7 +219,7 @@ class HybridIndex:
             self.keys.save(directory / KEYS_SUBDIR)
 
     @classmethod
-    def load(cls, directory: Path) -> "HybridIndex":
+    def load(cls, directory: Path) -> HybridIndex:
         with (directory / "chunks.jsonl").open(encoding="utf-8") as lines:
             chunks = [Chunk(**json.loads(line)) for line in lines if line.strip()]
         embeddings = np.load(directory / "embeddings.npy")

@@ -84,7 +84,7 @@ def _assemble(doc_ids: list[str], cache: Path) -> tuple[list[Chunk], np.ndarray]
         text_path, vector_path = _cache_paths(cache, doc_id)
         vectors = np.load(vector_path)
         lines = [line for line in text_path.read_text("utf-8").splitlines() if line]
-        for line, vector in zip(lines, vectors):
+        for line, vector in zip(lines, vectors, strict=True):
             chunk = Chunk(**json.loads(line))
             if chunk.dedup_key not in seen:
                 seen.add(chunk.dedup_key)

@@ -35,7 +35,7 @@ class SectionClassifier:
         self._sections = sections
 
     @classmethod
-    def train(cls, questions: list[Question]) -> "SectionClassifier | None":
+    def train(cls, questions: list[Question]) -> SectionClassifier | None:
         """None when the questions name fewer than two sections (nothing to tell apart)."""
         sections = sorted({(q.doc_id, q.section) for q in questions})
         if len(sections) < 2:

@@ -235,7 +235,7 @@ def pair_batches(pairs: list[Pair], per_batch: int, rng: random.Random) -> list[
     return batches
 
 
-def schedule_batches(inputs: "TrainingInputs", config: TrainConfig, rng: random.Random) -> list:
+def schedule_batches(inputs: TrainingInputs, config: TrainConfig, rng: random.Random) -> list:
     """All batches of the run in a fixed (seeded) order."""
     batches: list = []
     for _ in range(config.question_epochs):

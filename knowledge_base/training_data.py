@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
@@ -155,5 +156,5 @@ def paraphrase_pairs(groups: dict[str, list[str]]) -> list[Pair]:
     pairs = []
     for group, texts in sorted(groups.items()):
         unique = list(dict.fromkeys(texts))
-        pairs.extend(Pair(a, b, group) for a, b in zip(unique, unique[1:]))
+        pairs.extend(Pair(a, b, group) for a, b in pairwise(unique))
     return pairs

@@ -25,8 +25,9 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
@@ -130,7 +131,7 @@ def evaluate(model: Path, test_dir: list[Path], train_dir: Path) -> dict[str, An
     entity_counts: dict[str, Counter] = defaultdict(Counter)
     errors: list[dict[str, Any]] = []
     correct_top = correct_final = fallbacks = 0
-    for (source, message), parse in zip(tagged, parses):
+    for (source, message), parse in zip(tagged, parses, strict=True):
         gold, predicted, final = message.get("intent"), top_intent(parse), parse["intent"]["name"]
         per_file[source].update(examples=1, correct=predicted == gold)
         per_file[source].update(
@@ -164,8 +165,8 @@ def evaluate(model: Path, test_dir: list[Path], train_dir: Path) -> dict[str, An
                     "intent": gold,
                     "predicted": predicted,
                     "confidence": round(top_confidence(parse), 3),
-                    "missed": sorted(f"{text[s:e]}({l})" for s, e, l in gold_entities - found),
-                    "spurious": sorted(f"{text[s:e]}({l})" for s, e, l in found - gold_entities),
+                    "missed": sorted(f"{text[s:e]}({label})" for s, e, label in gold_entities - found),
+                    "spurious": sorted(f"{text[s:e]}({label})" for s, e, label in found - gold_entities),
                 }
             )
 
@@ -222,12 +223,12 @@ def render(result: dict[str, Any]) -> str:
     lines = [
         "# NLU evaluation on the held-out split",
         "",
-        f"Model `{result['model']}`, {result['examples']} test messages (nlu_data/test), "
-        f"written by `scripts/nlu_eval.py`.",
+        (f"Model `{result['model']}`, {result['examples']} test messages (nlu_data/test), "
+         f"written by `scripts/nlu_eval.py`."),
         "",
-        f"- intent accuracy: **{_f(result['intent_accuracy'])}** (classifier's top intent); "
-        f"{_f(result['intent_accuracy_with_fallback'])} counting nlu_fallback as wrong "
-        f"(fallback on {_f(result['fallback_rate'])} of messages)",
+        (f"- intent accuracy: **{_f(result['intent_accuracy'])}** (classifier's top intent); "
+         f"{_f(result['intent_accuracy_with_fallback'])} counting nlu_fallback as wrong "
+         f"(fallback on {_f(result['fallback_rate'])} of messages)"),
         "- intent accuracy by test file:",
         *[
             f"  - {name}: {_f(m['intent_accuracy'])} on {m['examples']} messages"

@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import partial
 
 STOP_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT})
 WATCHED = STOP_SIGNALS | {signal.SIGCHLD}
@@ -117,7 +118,7 @@ class Respawner:
             started = time.monotonic()
             try:
                 wrapper = os.getpid()
-                child = subprocess.Popen(self.command, preexec_fn=lambda: _prepare_child(wrapper))  # noqa: PLW1509 (one thread)
+                child = subprocess.Popen(self.command, preexec_fn=partial(_prepare_child, wrapper))  # noqa: PLW1509 (one thread)
             except OSError as exc:
                 self.log(f"cannot be started: {exc}")
                 return 127

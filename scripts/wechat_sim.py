@@ -43,7 +43,7 @@ class WeChatApiStandIn:
     refused: list[int] = field(default_factory=list)
 
     def expire_tokens(self) -> None:
-        self.tokens = {t: 0.0 for t in self.tokens}
+        self.tokens = dict.fromkeys(self.tokens, 0.0)
 
     def texts_to(self, openid: str) -> list[str]:
         return [m["text"]["content"] for m in self.custom if m["touser"] == openid]

@@ -10,7 +10,7 @@ as a spoken list of choices.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 Button = tuple[str, str]  # (title, payload such as "/query_bill")
 

@@ -201,8 +201,8 @@ class ActionPaymentNotReceived(AccountAction):
         else:
             state = "已经到账" if payment.credited else "还在处理中，尚未到账"
             parts = [
-                f"您最近一笔缴费是{moment_label(payment.paid_at)}通过{channel_label(payment.channel)}缴纳的"
-                f"{money(payment.amount)}，{state}。"
+                (f"您最近一笔缴费是{moment_label(payment.paid_at)}通过{channel_label(payment.channel)}缴纳的"
+                 f"{money(payment.amount)}，{state}。")
             ]
         parts.append(f"电表目前{METER_STATES.get(diagnosis.meter_state, '状态未知')}。")
         if diagnosis.expected_reconnect_by:

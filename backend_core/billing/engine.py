@@ -215,7 +215,7 @@ class BillingEngine:
         self, schedule: TimeOfUseSchedule, period: Period, intervals: Iterable[Interval]
     ) -> dict[str, Decimal]:
         """Sum intervals into the schedule's periods by their start time."""
-        buckets = {name: ZERO for name in schedule.periods_for_month(period.month)}
+        buckets = dict.fromkeys(schedule.periods_for_month(period.month), ZERO)
         for interval in intervals:
             if (interval.start.year, interval.start.month) != (period.year, period.month):
                 raise InvalidInput(

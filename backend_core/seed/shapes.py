@@ -98,7 +98,7 @@ def fit_month(
             raise ValueError(f"{period}: no hours in bucket {bucket} for {target} Wh")
         for i, wh in zip(members, _spread(target, [weights[i] for i in members]), strict=True):
             result[hours[i]] = wh
-    for i, start in enumerate(hours):
+    for start in hours:
         result.setdefault(start, 0)
     return result
 

@@ -130,7 +130,7 @@ def demo_specs(path: Path = DEMO_FILE) -> list[CustomerSpec]:
                 large_household_approved=bool(c.get("large_household_approved", False)),
                 phase="three" if c["class"] != "residential" else "single",
                 targets_wh=_targets(c),
-                payments={p: plan for p in paid_periods},
+                payments=dict.fromkeys(paid_periods, plan),
                 prepaid_balance=Decimal(c["prepaid_balance_yuan"]) if "prepaid_balance_yuan" in c else None,
                 register_start_kwh=Decimal(8000 + 1371 * i),
             )

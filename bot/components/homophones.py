@@ -61,12 +61,13 @@ class DomainWord:
     replaceable: frozenset[str]
 
     @classmethod
-    def of(cls, word: str, replaceable: Iterable[str] = ()) -> "DomainWord":
+    def of(cls, word: str, replaceable: Iterable[str] = ()) -> DomainWord:
         syllables = tuple(fuzzy_syllable(s) for s in lazy_pinyin(word, style=Style.NORMAL))
         return cls(word, syllables, frozenset(replaceable))
 
     def sounds_like(self, span: str) -> bool:
-        return all(s == _reading(ch) for s, ch in zip(self.syllables, span))
+        # not strict: pinyin need not give one syllable per character of a non-Chinese word
+        return all(s == _reading(ch) for s, ch in zip(self.syllables, span, strict=False))
 
 
 def read_domain_words(path: Path) -> list[DomainWord]:

@@ -45,19 +45,19 @@ ALSO_ASKED = "also_asked"
 PRIORITY = {
     "report_hazard": 0,
     "report_outage": 1,
-    **{name: 2 for name in (
+    **dict.fromkeys((
         "query_bill", "query_balance", "query_arrears", "query_usage", "query_tier_status", "explain_high_bill",
         "query_payment_history", "payment_not_received", "query_planned_outage", "query_restore_time",
         "query_ticket_status",
-    )},
-    **{name: 3 for name in (
+    ), 2),
+    **dict.fromkeys((
         "ask_tou_advice", "request_invoice", "update_contact", "bind_account", "subscribe_outage_notice",
         "apply_new_connection", "apply_capacity_change", "apply_transfer", "apply_meter_check", "apply_tou",
         "apply_close_account", "apply_ev_charger", "complain", "request_human",
-    )},
-    **{name: 4 for name in (
+    ), 3),
+    **dict.fromkeys((
         "ask_policy", "query_tariff", "query_late_fee", "how_to_pay", "ask_safety", "ask_energy_saving",
-    )},
+    ), 4),
 }
 NOT_A_REQUEST = 5  # greetings, thanks, yes/no, bare values, small talk
 # Chat and voice messages separate clauses with spaces as often as with punctuation.
@@ -137,11 +137,11 @@ class MultiRequestDetector(GraphComponent, IntentClassifier):
         if main == DEFAULT_NLU_FALLBACK_INTENT_NAME:  # not sure of the whole: a sure clause may say it
             main = next((r[INTENT_NAME_KEY] for r in message.get(INTENT_RANKING_KEY) or []
                          if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME), None)
-        if main is None or PRIORITY.get(main, NOT_A_REQUEST) == NOT_A_REQUEST and main != "inform":
+        if main is None or (PRIORITY.get(main, NOT_A_REQUEST) == NOT_A_REQUEST and main != "inform"):
             return  # yes/no, greetings, small talk: one thing
         probabilities = self._model.predict_proba(parts)
         found = []
-        for part, row in zip(parts, probabilities):
+        for part, row in zip(parts, probabilities, strict=True):
             best = row.argmax()
             intent, confidence = self._model.classes_[best], float(row[best])
             if confidence >= self._config["min_confidence"] and PRIORITY.get(intent, NOT_A_REQUEST) < NOT_A_REQUEST:

@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,7 @@ class Player:
             if account:
                 verified.add(account)
             failures = check_turn(turn.expect, seen)
-            failures += global_failures(seen, lambda text: self._leaked(text, verified, said, seen.read_account_data))
+            failures += global_failures(seen, partial(self._leaked, verified=verified, said=said, read_account=seen.read_account_data))
             result.turns.append(TurnResult(turn.user, seen.text, failures))
         return result
 
@@ -148,10 +149,10 @@ def write_report(name: str, results: list[ConversationResult], summary: dict[str
     lines = [
         f"# Conversations: set `{name}`",
         "",
-        f"{summary['succeeded']} of {summary['conversations']} conversations succeeded "
-        f"(**{summary['success_rate']:.1%}**), {summary['turns']} customer turns, played through the hub, "
-        f"Rasa, the action server and the core in {seconds:.0f} s. Account data shown before verification: "
-        f"{summary['leaks_before_verification']} times.",
+        (f"{summary['succeeded']} of {summary['conversations']} conversations succeeded "
+         f"(**{summary['success_rate']:.1%}**), {summary['turns']} customer turns, played through the hub, "
+         f"Rasa, the action server and the core in {seconds:.0f} s. Account data shown before verification: "
+         f"{summary['leaks_before_verification']} times."),
         "",
         "| class | conversations | succeeded | rate |",
         "|---|---|---|---|",
@@ -193,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{r.id} T{i} 「{t.user}」\n   → {t.reply}\n   {'OK' if not t.failures else t.failures}")
         return 0
     path = write_report(args.set, results, summary, seconds)
-    print(json.dumps({k: v for k, v in summary.items()}, ensure_ascii=False, indent=1))
+    print(json.dumps(dict(summary), ensure_ascii=False, indent=1))
     print(f"report: {path.relative_to(ROOT)}")
     return 0
 

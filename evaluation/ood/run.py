@@ -79,9 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     lines_md = [
         f"# Out-of-domain requests: set `{args.set}`",
         "",
-        f"{len(results)} everyday requests from other domains, each a new conversation through the hub, Rasa, "
-        f"the action server and the core ({seconds:.0f} s). Acted on as a utility request (asked for an account or "
-        f"another detail, opened a request, created an order): **{len(acted)} ({share:.1%})**.",
+        (f"{len(results)} everyday requests from other domains, each a new conversation through the hub, Rasa, "
+         f"the action server and the core ({seconds:.0f} s). Acted on as a utility request (asked for an account or "
+         f"another detail, opened a request, created an order): **{len(acted)} ({share:.1%})**."),
         "",
         "| outcome | messages |",
         "|---|---|",

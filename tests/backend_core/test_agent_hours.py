@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from pydantic import ValidationError
@@ -60,8 +60,8 @@ def test_a_night_shift_wraps_past_midnight() -> None:
 
 def test_aware_moments_are_read_in_local_time() -> None:
     hours = AgentHours.parse("08:00-20:00", timezone="Asia/Shanghai")
-    assert hours.agents_on_duty(datetime(2026, 11, 20, 0, 30, tzinfo=timezone.utc))  # 08:30 in Shanghai
-    assert not hours.agents_on_duty(datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc))  # 20:00 in Shanghai
+    assert hours.agents_on_duty(datetime(2026, 11, 20, 0, 30, tzinfo=UTC))  # 08:30 in Shanghai
+    assert not hours.agents_on_duty(datetime(2026, 11, 20, 12, 0, tzinfo=UTC))  # 20:00 in Shanghai
 
 
 @pytest.mark.parametrize(

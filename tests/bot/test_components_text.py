@@ -11,9 +11,9 @@ from pathlib import Path
 import jieba
 import pytest
 
-from textnorm.digits import convert_spoken_digits, fold_width
 from bot.components.homophones import HomophoneCorrector, read_domain_words
 from bot.components.normalizer import DATA_DIR, TextNormalizer
+from textnorm.digits import convert_spoken_digits, fold_width
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import mimetypes
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -44,7 +45,7 @@ class FakeHub:
     # -- conversation
     def store(self, sender: str, message: Message) -> Message:
         self.next_id += 1
-        stored = {"id": self.next_id, "created_at": datetime.now(timezone.utc).isoformat(), **message}
+        stored = {"id": self.next_id, "created_at": datetime.now(UTC).isoformat(), **message}
         self.messages[sender].append(stored)
         custom = stored.get("custom") or {}
         if custom.get("type") == "status":
@@ -147,7 +148,7 @@ class FakeHub:
 BILL = {"type": "bill_card", "period": "2026-10", "period_label": "2026年10月", "kwh": "256",
         "amount": "138.24", "due_date": "2026-11-25", "paid": False, "account": "3300****45"}
 CHART = {"type": "usage_chart", "title": "近6个月用电量", "unit": "度",
-         "points": [{"label": f"2026-{m:02d}", "kwh": k} for m, k in zip(range(5, 11), [180, 210, 320, 356, 240, 256])]}
+         "points": [{"label": f"2026-{m:02d}", "kwh": k} for m, k in zip(range(5, 11), [180, 210, 320, 356, 240, 256], strict=True)]}
 
 
 def billing_reply(text: str) -> list[Message]:

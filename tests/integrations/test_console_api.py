@@ -110,7 +110,7 @@ def test_two_agents_claiming_at_once_exactly_one_wins(hub) -> None:  # type: ign
 
 
 def test_agent_context_has_transcript_masked_account_and_the_customer_panel(hub) -> None:  # type: ignore[no-untyped-def]
-    h, agent, conversation = queued_hub(hub)
+    _, agent, conversation = queued_hub(hub)
     detail = agent.call("GET", f"/api/console/conversations/{conversation}").json()
     assert detail["account"] == "3300****45" and detail["intent_label"] == "投诉"
     assert [m["author"] for m in detail["transcript"]][:2] == ["customer", "bot"]

@@ -15,7 +15,7 @@ from integrations.auth.agents import COOKIE
 from integrations.fanout import RedisBus
 from integrations.live import Broker
 from integrations.ratelimit import RedisRateLimiter
-from tests.integrations.test_chat_api import bearer, session, wait_until
+from tests.integrations.test_chat_api import session, wait_until
 
 
 @pytest.fixture

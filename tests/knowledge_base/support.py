@@ -11,7 +11,6 @@ from pathlib import Path
 from knowledge_base.core.config import KBSettings
 from knowledge_base.train_encoder import TrainConfig
 
-
 CORPUS = Path(__file__).parent / "corpus"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TINY = TrainConfig(hidden_size=32, num_layers=1, num_heads=2, intermediate_size=64, max_seq_length=64,
@@ -45,7 +44,7 @@ def settings_env(settings: KBSettings) -> dict[str, str]:
 
 def run_module(module: str, args: list[str], settings: KBSettings, stdin: bytes = b"") -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", module, *args], input=stdin, capture_output=True,
-                          env=settings_env(settings), cwd=REPO_ROOT, timeout=120)
+                          env=settings_env(settings), cwd=REPO_ROOT, timeout=120, check=False)
 
 
 def copy_corpus(target: Path) -> Path:

@@ -1,3 +1,4 @@
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def test_long_section_is_split_at_paragraphs_with_overlap(tmp_path):
     assert len(chunks) > 1
     assert all(len(c.text) <= 200 for c in chunks)
     assert all(c.section == "长章节" for c in chunks)
-    for previous, current in zip(chunks, chunks[1:]):
+    for previous, current in pairwise(chunks):
         assert previous.text.split("\n")[-1] == current.text.split("\n")[0]  # the overlap
     joined = "\n".join(c.text for c in chunks)
     assert all(p in joined for p in paragraphs)

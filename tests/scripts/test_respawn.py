@@ -8,8 +8,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -124,7 +124,7 @@ def test_statuses_read_as_a_shell_reads_them() -> None:
 
 def test_a_service_that_crashes_twice_is_started_until_it_stays_up(fake: Callable[..., Wrapped]) -> None:
     wrapped = fake(crashes=2)
-    until(lambda: (wrapped.work / "up").exists())
+    until((wrapped.work / "up").exists)
     time.sleep(0.3)  # no further start once it is up
     assert len(wrapped.starts()) == 3
     lines = wrapped.lines()
@@ -144,7 +144,7 @@ def test_the_pause_doubles_between_crashes_up_to_the_longest(fake: Callable[...,
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_a_stop_signal_is_passed_on_once_and_nothing_restarts(fake: Callable[..., Wrapped], stop: signal.Signals) -> None:
     wrapped = fake()
-    until(lambda: (wrapped.work / "up").exists())
+    until((wrapped.work / "up").exists)
     service = wrapped.starts()[0]
     wrapped.process.send_signal(stop)
     assert wrapped.process.wait(timeout=5) == 0  # the service's own status
@@ -155,7 +155,7 @@ def test_a_stop_signal_is_passed_on_once_and_nothing_restarts(fake: Callable[...
 
 def test_a_stop_during_the_pause_ends_the_wrapper_at_once(fake: Callable[..., Wrapped]) -> None:
     wrapped = fake(crashes=100, first_delay=30)
-    until(lambda: wrapped.lines())
+    until(wrapped.lines)
     began = time.monotonic()
     wrapped.process.send_signal(signal.SIGTERM)
     assert wrapped.process.wait(timeout=5) == 128 + signal.SIGTERM
@@ -165,7 +165,7 @@ def test_a_stop_during_the_pause_ends_the_wrapper_at_once(fake: Callable[..., Wr
 
 def test_a_service_killed_by_someone_else_is_started_again(fake: Callable[..., Wrapped]) -> None:
     wrapped = fake()
-    until(lambda: (wrapped.work / "up").exists())
+    until((wrapped.work / "up").exists)
     first = wrapped.starts()[0]
     os.kill(first, signal.SIGKILL)
     until(lambda: len(wrapped.starts()) == 2 and (wrapped.work / "up").read_text() != str(first))
@@ -177,7 +177,7 @@ def test_a_clean_exit_or_a_refused_configuration_is_not_restarted(tmp_path: Path
     log = tmp_path / "wrapper.log"
     result = subprocess.run(
         [sys.executable, str(WRAPPER), "--first-delay", "0.01", "--", sys.executable, "-c", f"raise SystemExit({status})"],
-        stderr=log.open("w"), timeout=10,
+        stderr=log.open("w"), timeout=10, check=False,
     )
     assert result.returncode == status
     assert ("not starting it again" in log.read_text()) == (status == 78)
@@ -185,7 +185,7 @@ def test_a_clean_exit_or_a_refused_configuration_is_not_restarted(tmp_path: Path
 
 def test_the_service_dies_with_the_wrapper(fake: Callable[..., Wrapped]) -> None:
     wrapped = fake()
-    until(lambda: (wrapped.work / "up").exists())
+    until((wrapped.work / "up").exists)
     service = wrapped.starts()[0]
     wrapped.process.kill()  # the wrapper alone, as honcho's last resort would
     wrapped.process.wait()

@@ -10,7 +10,7 @@ so it happens once per process, on first use.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ def registry() -> Registry:
     return Registry().with_resources(resources)
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(schema_id: str) -> Draft202012Validator:
     schema = registry().contents(schema_id)
     return Draft202012Validator(schema, registry=registry())

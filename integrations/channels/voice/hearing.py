@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin
@@ -101,15 +101,15 @@ def _sounds_like(text: str, sounds: list[str], starts: list[str], i: int, word: 
 
 def _syllables(text: str, style: Style) -> list[str]:
     # one item per character: characters without pinyin come back as themselves
-    return lazy_pinyin(text, style=style, strict=False, errors=lambda chars: list(chars))
+    return lazy_pinyin(text, style=style, strict=False, errors=list)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _word_sounds(word: str) -> list[str]:
     return _syllables(word, Style.NORMAL)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _word_starts(word: str) -> list[str]:
     return _syllables(word, Style.INITIALS)
 

@@ -54,7 +54,7 @@ class WeChatChannel:
         turn = asyncio.create_task(self._answer_once(delivery))  # the budget counts from arrival
         try:
             parts = await asyncio.wait_for(asyncio.shield(turn), self._settings.wechat_reply_budget_s)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             log.info("wechat: %s took longer than %.1f s; replying through the API", delivery.key,
                      self._settings.wechat_reply_budget_s)
             self._later(self._push_when_done(delivery.openid, turn))

@@ -1,20 +1,20 @@
 """hub schema: conversations, messages, hand-over events, sessions, ratings, agents' notes and canned answers, knowledge-base candidates
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-12-03 12:41:01.313990
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '0001'
-down_revision: Union[str, Sequence[str], None] = None
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from actions.dialogue import knowledge
-from actions.dialogue.fallback import ActionHandleFallback
 from actions.dialogue.answers import ActionAnswerFromKb, ActionOutOfScope
+from actions.dialogue.fallback import ActionHandleFallback
 from tests.actions.support import QIAN_QI, Conversation, off_hours, verified
 
 LARGE_HOUSEHOLD = SimpleNamespace(

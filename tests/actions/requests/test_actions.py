@@ -16,12 +16,12 @@ from actions.requests.actions import (
 )
 from actions.requests.forms import ValidateCapacityChangeForm
 from tests.actions.service_support import activate, said, whole_domain  # noqa: F401
-from tests.actions.support import LAST4, QIAN_QI, WANG_WU, ZHANG_SAN, ZHAO_LIU, Conversation, run_on, verified
+from tests.actions.support import LAST4, QIAN_QI, WANG_WU, ZHANG_SAN, ZHAO_LIU, Conversation, Result, run_on, verified
 
 TICKET = re.compile(r"GD\d{12}")
 
 
-def start(conversation: Conversation, text: str, intent: str, **entities: str):  # noqa: ANN201 - Result
+def start(conversation: Conversation, text: str, intent: str, **entities: str) -> Result:
     return said(conversation, text, intent, **entities).run(ActionStartRequest())
 
 

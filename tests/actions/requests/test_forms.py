@@ -21,12 +21,12 @@ from actions.requests.forms import (
 )
 from actions.requests.questions import ASK_ACTIONS, ActionAskRequestConfirmed
 from tests.actions.service_support import activate, answer, still_needed, whole_domain  # noqa: F401
-from tests.actions.support import LI_SI, QIAN_QI, SHOP, WANG_WU, ZHANG_SAN, ZHAO_LIU, Conversation, verified
+from tests.actions.support import LI_SI, QIAN_QI, SHOP, WANG_WU, ZHANG_SAN, ZHAO_LIU, Conversation, Result, verified
 
 ID = "11010519491231002X"
 
 
-def ask(conversation: Conversation, key: str):  # noqa: ANN201 - the Result of the question
+def ask(conversation: Conversation, key: str) -> Result:
     action = next(cls() for cls in ASK_ACTIONS if cls.key == key)
     return conversation.run(action)
 

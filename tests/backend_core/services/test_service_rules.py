@@ -35,5 +35,5 @@ def test_a_figure_lost_from_the_wording_fails_loudly(path: tuple[str, ...], text
     for key in path[:-1]:
         node = node[key]
     node[path[-1]] = text
-    with pytest.raises(ValueError, match="service_rules.yml"):
+    with pytest.raises(ValueError, match=r"service_rules\.yml"):
         parse_rules(raw)

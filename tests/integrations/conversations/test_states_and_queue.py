@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,7 +10,7 @@ from integrations.conversations.queue import eta_s, ordered, wait_words
 from integrations.conversations.states import ALLOWED, IllegalTransition, State, transition
 from integrations.models import Conversation, ConversationEvent
 
-NOW = datetime(2026, 12, 3, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 
 
 class Recorder:
