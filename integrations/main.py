@@ -44,6 +44,7 @@ from integrations.live import Broker, Bus
 from integrations.rasa_client import RasaClient
 from integrations.ratelimit import RateLimiter, RedisRateLimiter
 from integrations.routing import BOT_UNAVAILABLE, Router
+from integrations.security import SecurityHeaders, refuse_published_defaults_in_production
 from integrations.store import ConversationStore
 
 STATIC = Path(__file__).parent / "static"
@@ -118,7 +119,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app() -> FastAPI:
+    refuse_published_defaults_in_production()  # POWERDESK_ENV=production: one line and exit 78
     app = FastAPI(title="95598 conversation hub", version="0.2.0", lifespan=lifespan)
+    app.add_middleware(SecurityHeaders)  # CSP on the pages, nosniff and Referrer-Policy on everything
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:

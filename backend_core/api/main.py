@@ -31,6 +31,7 @@ from backend_core.api.routes import (
 )
 from backend_core.core.clock import clock_from_settings
 from backend_core.core.config import CoreSettings
+from backend_core.core.production import DEFAULT_SERVICE_TOKEN, refuse_published_defaults
 from backend_core.db import make_engine, make_session_factory
 from backend_core.errors import CoreError
 from backend_core.gateway.embedded import EmbeddedGateway
@@ -41,6 +42,9 @@ from backend_core.services.rules import agent_hours
 
 def create_app(settings: CoreSettings | None = None, gateway: EmbeddedGateway | None = None) -> FastAPI:
     settings = settings or CoreSettings()
+    refuse_published_defaults(
+        "billing core", ["CORE_SERVICE_TOKEN"] if settings.service_token == DEFAULT_SERVICE_TOKEN else []
+    )
     if gateway is None:
         factory = make_session_factory(make_engine(settings.database_url, echo=settings.sql_echo))
         gateway = EmbeddedGateway(factory, CoreContext(clock=clock_from_settings(settings), agent_hours=agent_hours(settings)))

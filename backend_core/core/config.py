@@ -3,7 +3,7 @@
 | variable | default | meaning |
 |---|---|---|
 | CORE_DATABASE_URL | sqlite:///var/core.db (under the repository root) | SQLAlchemy URL; PostgreSQL works too |
-| CORE_SERVICE_TOKEN | dev-core-token | bearer token the HTTP API requires |
+| CORE_SERVICE_TOKEN | dev-core-token | bearer token the HTTP API requires (production refuses the default) |
 | CORE_HOST / CORE_PORT | 127.0.0.1 / 8100 | where ``uvicorn`` serves the API |
 | CORE_GATEWAY | embedded | ``embedded`` (in-process) or ``http`` for :func:`make_gateway` |
 | CORE_BASE_URL | http://127.0.0.1:8100 | the API the ``http`` gateway calls |
@@ -11,6 +11,7 @@
 | CORE_TIMEZONE | Asia/Shanghai | local time of meters, bills and deadlines |
 | CORE_SQL_ECHO | false | log every SQL statement |
 | AGENT_HOURS | service_rules.yml handoff.hours (08:00-20:00) | agents' hours ``HH:MM-HH:MM``, local time; 00:00-24:00 = always staffed |
+| POWERDESK_ENV | development | ``production``: the API refuses to start with the default service token |
 
 ``AGENT_HOURS`` has no ``CORE_`` prefix: interfaces.md names it for every service
 that decides between the agents' queue and a call-back order. A malformed value
@@ -25,6 +26,8 @@ from typing import Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from backend_core.core.production import DEFAULT_SERVICE_TOKEN
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +46,7 @@ class CoreSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CORE_", extra="ignore")
 
     database_url: str = "sqlite:///var/core.db"
-    service_token: str = "dev-core-token"
+    service_token: str = DEFAULT_SERVICE_TOKEN  # POWERDESK_ENV=production refuses it (core/production.py)
     host: str = "127.0.0.1"
     port: int = 8100
     gateway: Literal["embedded", "http"] = "embedded"

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend_core import models
 from backend_core.core.clock import Clock
+from backend_core.core.production import DEMO_AGENT_PASSWORD
 from backend_core.db import transaction
 from backend_core.seed.outages import write_outages
 from backend_core.seed.specs import (
@@ -43,7 +44,7 @@ from backend_core.services.bill_run import run_bills
 from backend_core.services.context import CoreContext
 
 log = logging.getLogger(__name__)
-DEFAULT_AGENT_PASSWORD = "demo-agent-01"
+DEFAULT_AGENT_PASSWORD = DEMO_AGENT_PASSWORD
 LAST_BILLED_DAY = BILLED_MONTHS[-1].last_day
 
 

@@ -2,7 +2,8 @@
 
 The static files are served by a small local server (/static/ → integrations/static,
 /console/ → console/index.html) and the hub's API is faked with Playwright's page.route,
-so these tests check the page alone: login, queue, conversation, claim conflict, the
+so these tests check the page alone, under the hub's Content-Security-Policy (a violation
+fails the test like a script error): login, queue, conversation, claim conflict, the
 customer 360 chart, suggestions, replying, notes, canned responses, knowledge-base
 candidates and the metrics charts. The first test runs without a console websocket (the
 page must fall back to polling); the second fakes the socket and checks live frames.
@@ -18,6 +19,8 @@ from typing import Any, Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+
+from integrations.security import content_security_policy
 
 STATIC = Path(__file__).resolve().parents[2] / "integrations" / "static"
 CSRF = "csrf-test-token"
@@ -36,6 +39,11 @@ class _StaticHandler(http.server.SimpleHTTPRequestHandler):
         if clean.startswith("/static/"):
             return super().translate_path(clean[len("/static"):])
         return str(STATIC / "__missing__")
+
+    def end_headers(self) -> None:
+        # the hub's own policy (integrations/security.py): the page is tested under it
+        self.send_header("Content-Security-Policy", content_security_policy(self.headers.get("Host")))
+        super().end_headers()
 
     def log_message(self, *args: Any) -> None:  # quiet
         pass
@@ -252,6 +260,7 @@ def _open_page(browser: Any, base_url: str, hub: FakeHub) -> tuple[Any, Any, lis
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: "Content Security Policy" in msg.text and errors.append(msg.text))
     page.on("dialog", lambda dialog: (errors.append("native dialog: " + dialog.message), dialog.dismiss()))
     page.route("**/api/**", hub.handle)
     return context, page, errors
@@ -277,7 +286,7 @@ def test_console_flow_without_websocket(browser: Any, base_url: str, tmp_path: P
         page.fill("#login-username", "agent01")
         page.fill("#login-password", "wrong")
         page.click("#login-submit")
-        page.wait_for_function("document.getElementById('login-error').textContent.includes('用户名或密码错误')")
+        page.wait_for_function("() => document.getElementById('login-error').textContent.includes('用户名或密码错误')")
         page.fill("#login-password", "demo-agent-01")
         page.click("#login-submit")
         page.wait_for_selector("#app", state="visible")
@@ -291,15 +300,15 @@ def test_console_flow_without_websocket(browser: Any, base_url: str, tmp_path: P
         assert "sla-breached" in (first.get_attribute("class") or "")
         assert "紧急" in first.inner_text() and "网页" in first.inner_text() and "投诉" in first.inner_text()
         assert "queue__item--mine" in (page.locator(".queue__item[data-id='3']").get_attribute("class") or "")
-        page.wait_for_function("document.querySelector(\".queue__item[data-id='1'] .queue__wait\").textContent >= '02:06'")
+        page.wait_for_function("() => document.querySelector(\".queue__item[data-id='1'] .queue__wait\").textContent >= '02:06'")
         assert page.inner_text("#agents-online") == "2"
 
         # Without a socket the page falls back to polling the queue.
-        page.wait_for_function("document.getElementById('conn-status').textContent === '轮询中'", timeout=10_000)
+        page.wait_for_function("() => document.getElementById('conn-status').textContent === '轮询中'", timeout=10_000)
 
         # Open the queued conversation: markup stays text, no account yet, claim conflicts.
         first.click()
-        page.wait_for_function("document.getElementById('conv-reason').textContent === '投诉'")
+        page.wait_for_function("() => document.getElementById('conv-reason').textContent === '投诉'")
         page.wait_for_selector("#transcript .t-msg--customer")
         assert page.locator("#transcript .t-msg--customer .t-msg__text").first.inner_text() == XSS
         assert page.locator("#transcript img").count() == 0
@@ -312,7 +321,7 @@ def test_console_flow_without_websocket(browser: Any, base_url: str, tmp_path: P
 
         # Open my conversation: 360 chart, bill card line, arrears, suggestions.
         page.click(".queue__item[data-id='3']")
-        page.wait_for_function("document.getElementById('conv-reason').textContent === '电费争议'")
+        page.wait_for_function("() => document.getElementById('conv-reason').textContent === '电费争议'")
         assert page.is_hidden("#conv-alert") and page.is_hidden("#claim")
         page.wait_for_function(
             "() => { const c = document.getElementById('usage-chart'); const ch = c && Chart.getChart(c);"
@@ -321,7 +330,8 @@ def test_console_flow_without_websocket(browser: Any, base_url: str, tmp_path: P
         assert "查询电费" in page.inner_text("#customer360")
         assert "2026年10月" in page.inner_text("#transcript")
         assert page.locator("#transcript .t-msg").count() == 6  # a usage_chart shows its text only
-        assert page.locator("#transcript .t-msg__image img").get_attribute("src") == "http://127.0.0.1:9/meter.jpg"
+        # shown over https: the hub's CSP allows pictures from https: only (WeChat's PicUrl is often http://)
+        assert page.locator("#transcript .t-msg__image img").get_attribute("src") == "https://127.0.0.1:9/meter.jpg"
         assert "微信上问过10月电费" in page.inner_text("#customer360 .items--history")
         assert page.locator("#transcript canvas").count() == 0
         page.wait_for_selector("#suggestions .suggestion__insert")
@@ -330,7 +340,7 @@ def test_console_flow_without_websocket(browser: Any, base_url: str, tmp_path: P
         assert page.input_value("#reply-text") == "您10月用电量比9月多了约180度，主要是空调用电增加。"
         page.focus("#reply-text")
         page.keyboard.press("Enter")
-        page.wait_for_function("document.querySelectorAll('#transcript .t-msg--agent').length === 2")
+        page.wait_for_function("() => document.querySelectorAll('#transcript .t-msg--agent').length === 2")
         sent = hub.calls("POST", "/api/console/conversations/3/messages")
         assert sent and sent[-1]["body"] == {"text": "您10月用电量比9月多了约180度，主要是空调用电增加。"}
         assert sent[-1]["csrf"] == CSRF
@@ -351,7 +361,7 @@ def test_console_flow_without_websocket(browser: Any, base_url: str, tmp_path: P
         assert "内部备注（客户不可见）" in page.inner_text("#pane-notes")
         page.fill("#note-text", "客户情绪激动，注意安抚")
         page.click("#note-send")
-        page.wait_for_function("document.getElementById('notes-list').textContent.includes('客户情绪激动')")
+        page.wait_for_function("() => document.getElementById('notes-list').textContent.includes('客户情绪激动')")
         page.click("#tab-transcript")
 
         # Knowledge-base candidate from the last question and the last reply.
@@ -360,20 +370,21 @@ def test_console_flow_without_websocket(browser: Any, base_url: str, tmp_path: P
         assert page.input_value("#candidate-question") == "为什么比上个月多了一百块？"
         assert page.input_value("#candidate-answer") == "您10月用电量比9月多了约180度，主要是空调用电增加。"
         page.click("#candidate-submit")
-        page.wait_for_function("document.getElementById('candidate-status').textContent === '已提交审核'")
+        page.wait_for_function("() => document.getElementById('candidate-status').textContent === '已提交审核'")
         assert hub.calls("POST", "/api/console/conversations/3/kb-candidates")[-1]["body"]["question"] == "为什么比上个月多了一百块？"
 
         # Metrics: tiles and four charts; then an empty period.
         page.click("#nav-metrics")
         page.wait_for_selector("#metrics", state="visible")
         page.wait_for_function(
-            "['chart-per-day','chart-reasons','chart-csat','chart-intents'].every(id => Chart.getChart(document.getElementById(id)))")
+            "() => ['chart-per-day','chart-reasons','chart-csat','chart-intents']"
+            ".every(id => Chart.getChart(document.getElementById(id)))")
         assert page.inner_text("#m-conversations") == "120"
         assert page.inner_text("#m-containment") == "70.0%"
         assert "客户要求人工" in page.evaluate("Chart.getChart(document.getElementById('chart-reasons')).data.labels.join(',')")
         page.screenshot(path=str(tmp_path / "console_metrics.png"))
         page.select_option("#metrics-days", "30")
-        page.wait_for_function("document.querySelectorAll('#metrics .chart-empty:not([hidden])').length === 4")
+        page.wait_for_function("() => document.querySelectorAll('#metrics .chart-empty:not([hidden])').length === 4")
         assert page.inner_text("#m-conversations") == "0"
         assert page.inner_text("#m-csat") == "—"
 
@@ -394,7 +405,7 @@ def test_live_frames_resolve_and_expired_session(browser: Any, base_url: str, tm
     page.route_web_socket("**/ws/console", lambda ws: sockets.append(ws))
     try:
         _login(page, base_url)
-        page.wait_for_function("document.getElementById('conn-status').textContent === '实时'")
+        page.wait_for_function("() => document.getElementById('conn-status').textContent === '实时'")
         assert sockets, "the console did not open /ws/console"
         ws = sockets[-1]
         rows = hub.rows + [{"id": 5, "channel": "wechat", "state": "queued", "reason": "requested", "reason_label": "客户要求人工",
@@ -409,7 +420,8 @@ def test_live_frames_resolve_and_expired_session(browser: Any, base_url: str, tm
         before = len(hub.calls("GET", "/api/console/conversations/3/suggestions"))
         ws.send(json.dumps({"type": "message", "conversation_id": 3, "message": {
             "id": 90, "author": "customer", "text": "<b>那怎么办</b>", "created_at": "2026-12-03T08:30:00+00:00"}}))
-        page.wait_for_function("Array.from(document.querySelectorAll('#transcript .t-msg--customer')).some(n => n.textContent.includes('<b>那怎么办</b>'))")
+        page.wait_for_function("() => Array.from(document.querySelectorAll('#transcript .t-msg--customer'))"
+                               ".some(n => n.textContent.includes('<b>那怎么办</b>'))")
         ws.send(json.dumps({"type": "message", "conversation_id": 3, "message": {
             "id": 90, "author": "customer", "text": "<b>那怎么办</b>", "created_at": "2026-12-03T08:30:00+00:00"}}))
         page.wait_for_timeout(700)
@@ -428,12 +440,12 @@ def test_live_frames_resolve_and_expired_session(browser: Any, base_url: str, tm
         assert page.input_value("#canned-text") == "感谢您的来电，祝您生活愉快。"
         page.fill("#canned-title", "结束")
         page.click("#canned-save")
-        page.wait_for_function("!document.getElementById('canned-editor-list').textContent.includes('结束语')")
+        page.wait_for_function("() => !document.getElementById('canned-editor-list').textContent.includes('结束语')")
         new_id = hub.canned[-1]["id"]
         assert hub.calls("PUT", f"/api/console/canned/{new_id}")[-1]["body"]["title"] == "结束"
         page.locator(".canned-editor__item", has_text="结束").locator(".canned-editor__delete").click()
         page.click("#confirm-ok")
-        page.wait_for_function("!document.getElementById('canned-editor-list').textContent.includes('结束')")
+        page.wait_for_function("() => !document.getElementById('canned-editor-list').textContent.includes('结束')")
         assert hub.calls("DELETE", f"/api/console/canned/{new_id}")[-1]["csrf"] == CSRF
         page.click("#canned-close")
 
@@ -442,7 +454,7 @@ def test_live_frames_resolve_and_expired_session(browser: Any, base_url: str, tm
         page.wait_for_selector("#confirm-dialog", state="visible")
         page.click("#confirm-ok")
         page.wait_for_selector("#csat", state="visible")
-        page.wait_for_function("document.getElementById('csat').textContent.includes('4 分')")
+        page.wait_for_function("() => document.getElementById('csat').textContent.includes('4 分')")
         assert page.is_disabled("#reply-text")
         page.screenshot(path=str(tmp_path / "console_desk.png"))
 

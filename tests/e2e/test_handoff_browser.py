@@ -2,7 +2,8 @@
 
 The whole system runs as `make run` starts it (hub, Rasa, actions, core); Debian's Chromium
 plays the customer and, in a second browser context with its own cookies, the agent.
-Screenshots of each step go to reports/handoff/.
+Screenshots of each step go to reports/handoff/. Both pages run under the hub's
+Content-Security-Policy; a violation reported in either fails the test.
 """
 
 from __future__ import annotations
@@ -16,6 +17,18 @@ from scripts.running import RunningSystem
 
 SHOTS = Path(__file__).resolve().parents[2] / "reports" / "handoff"
 BOT_TURN_MS = 60_000
+CSP_VIOLATIONS: list[str] = []  # what Chromium reported, from every page of this module
+
+
+def watch_csp(page: Any) -> Any:
+    page.on("console", lambda msg: "Content Security Policy" in msg.text and CSP_VIOLATIONS.append(msg.text))
+    return page
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation() -> Any:
+    yield
+    assert not CSP_VIOLATIONS, CSP_VIOLATIONS
 
 
 def shot(page: Any, name: str) -> None:
@@ -35,7 +48,7 @@ def say(page: Any, text: str) -> None:
 
 
 def widget(browser: Any, system: RunningSystem) -> Any:
-    page = browser.new_context(viewport={"width": 420, "height": 820}).new_page()
+    page = watch_csp(browser.new_context(viewport={"width": 420, "height": 820}).new_page())
     page.goto(system.url("hub") + "/")
     page.wait_for_selector(".pd-widget[data-state='ready']", state="attached", timeout=BOT_TURN_MS)
     return page
@@ -60,7 +73,7 @@ def claim_and_reply(console: Any, text: str) -> None:
 
 @pytest.fixture(scope="module")
 def console(browser: Any, system: RunningSystem) -> Any:
-    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    page = watch_csp(browser.new_context(viewport={"width": 1440, "height": 900}).new_page())
     page.goto(system.url("hub") + "/console/")
     page.fill("#login-username", "agent01")
     page.fill("#login-password", "demo-agent-01")

@@ -13,7 +13,7 @@ def test_customer_types_a_question_and_reads_the_answer(system: RunningSystem, b
     page.click("#send")
     page.wait_for_selector(".msg--customer")
     bot_turns = page.locator(".msg--bot")
-    page.wait_for_function("document.querySelectorAll('.msg--bot').length >= 2", timeout=60_000)
+    page.wait_for_function("() => document.querySelectorAll('.msg--bot').length >= 2", timeout=60_000)
     answer = bot_turns.nth(1).inner_text()
     assert answer.strip(), "the bot's answer is empty"
     page.screenshot(path=str(tmp_path / "widget.png"))
@@ -24,6 +24,6 @@ def test_markup_typed_by_a_customer_is_shown_as_text(system: RunningSystem, brow
     page.goto(system.url("hub") + "/")
     page.fill("#input", "<img src=x onerror=alert(1)>电费")
     page.click("#send")
-    page.wait_for_function("document.querySelectorAll('.msg--bot').length >= 2", timeout=60_000)
+    page.wait_for_function("() => document.querySelectorAll('.msg--bot').length >= 2", timeout=60_000)
     assert page.locator(".msg--customer").first.inner_text() == "<img src=x onerror=alert(1)>电费"
     assert page.locator(".chat__log img").count() == 0
