@@ -1,4 +1,5 @@
-"""Custom actions of the 95598 bot, served by ``python -m rasa_sdk --actions actions``.
+"""Custom actions of the 95598 bot, served by ``python -m actions.serve --actions actions``
+(rasa-sdk in one process, actions/serve.py).
 
 Each module holds one job; rasa_sdk finds every ``Action`` subclass in this package.
 Actions reach the billing core only through :mod:`actions.kernel.gateway`.

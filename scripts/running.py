@@ -82,6 +82,7 @@ def start_system(hub_db: Path, ready_timeout_s: int = 300, extra_env: dict[str, 
         **{k: str(v) for k, v in ports.items()},
         MARKER: marker,
         "HUB_DATABASE_URL": f"sqlite:///{hub_db}",
+        "RASA_TRACKER_DB": str(hub_db.with_name("rasa-trackers.db")),  # Rasa's conversations, beside the hub's
         "READY_TIMEOUT_S": str(ready_timeout_s),
         "PYTHONUNBUFFERED": "1",
         **(extra_env or {}),

@@ -59,6 +59,8 @@ def service_environment() -> dict[str, str]:
         "ACTION_SERVER_URL": f"http://{local}:{ports['ACTION_PORT']}/webhook",
         "HUB_RASA_URL": f"http://{local}:{ports['RASA_PORT']}",
         "CORE_BASE_URL": f"http://{local}:{ports['CORE_PORT']}",
+        # Rasa's conversations survive a restart of Rasa (bot/stores.py)
+        "RASA_TRACKER_DB": str(ROOT / "var" / "rasa-trackers.db"),
         "PYTHONPATH": str(ROOT),
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
