@@ -2,11 +2,53 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import math
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 Channel = Literal["web", "wechat", "voice"]
+
+
+def unicode_text(value: str) -> str:
+    """Refuses a lone surrogate (JSON's ``"\\ud800"`` carries one): it is no character, and
+    neither the databases nor the bot can take it, as they cannot take bytes that are not UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("not valid Unicode text") from None
+    return value
+
+
+def plain_text(value: str) -> str:
+    """Unicode text without NUL, which PostgreSQL cannot store (customer messages are
+    cleaned of control characters instead, integrations/text.py)."""
+    if "\x00" in value:
+        raise ValueError("contains a NUL character")
+    return unicode_text(value)
+
+
+def json_data(value: Any) -> Any:
+    """JSON as the standard defines it, which the conversation store can keep on every
+    backend: finite numbers (no NaN or Infinity) and Unicode text, however deep."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError("numbers must be finite")
+        if isinstance(item, str):
+            unicode_text(item)
+        elif isinstance(item, dict):
+            pending += item.keys()
+            pending += item.values()
+        elif isinstance(item, list):
+            pending += item
+    return value
+
+
+UnicodeText = Annotated[str, AfterValidator(unicode_text)]
+PlainText = Annotated[str, AfterValidator(plain_text)]
+JsonObject = Annotated[dict[str, Any], AfterValidator(json_data)]
 
 
 class Button(BaseModel):
@@ -46,6 +88,6 @@ class OutgoingMessage(BaseModel):
 class RestWebhookRequest(BaseModel):
     """Rasa's REST channel input: {"sender", "message", "metadata"}."""
 
-    sender: str = Field(min_length=1, max_length=128)
-    message: str = ""
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    sender: PlainText = Field(min_length=1, max_length=128)
+    message: UnicodeText = ""
+    metadata: JsonObject = Field(default_factory=dict)

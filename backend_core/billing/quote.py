@@ -28,6 +28,7 @@ from backend_core.errors import CoreError, InvalidInput
 
 TARIFFS = ("residential_tiered", "commercial_single_part", "large_industrial_two_part", "late_fee")
 CUSTOMER_CLASSES = ("residential", "non_residential")
+MAX_NUMBER = Decimal("1000000000")  # kWh, kW or yuan in one case
 
 
 # -- parsing ---------------------------------------------------------------------
@@ -42,6 +43,8 @@ def _decimal(value: Any, name: str) -> Decimal:
         raise InvalidInput("invalid_number", f"{name} must be a number, got {value!r}") from None
     if not number.is_finite():
         raise InvalidInput("invalid_number", f"{name} must be a finite number, got {value!r}")
+    if number.copy_abs() > MAX_NUMBER:  # no meter or bill comes near; past it, yuan overflow decimal's precision
+        raise InvalidInput("number_out_of_range", f"{name} must be at most {MAX_NUMBER}, got {str(value)[:40]!r}")
     return number
 
 

@@ -20,6 +20,10 @@ class Clock:
         self._today = today
         self._fixed = fixed
 
+    def local(self, moment: datetime) -> datetime:
+        """``moment`` as the core stores it: naive local time (one with an offset is converted)."""
+        return moment if moment.tzinfo is None else moment.astimezone(self._zone).replace(tzinfo=None)
+
     def now(self) -> datetime:
         if self._fixed is not None:
             return self._fixed

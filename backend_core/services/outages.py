@@ -83,7 +83,7 @@ def _points_for_address(session: Session, address: str) -> list[models.ServicePo
     for pattern in patterns:
         points = list(
             session.scalars(
-                select(models.ServicePoint).where(models.ServicePoint.address.contains(pattern)).limit(200)
+                select(models.ServicePoint).where(models.ServicePoint.address.contains(pattern, autoescape=True)).limit(200)
             )
         )
         if points:
@@ -111,7 +111,7 @@ def find_outages(
             raise InvalidInput("bad_address", "地址太短，请说出街道、小区或村的名称")
         for point in _points_for_address(session, text):
             found.update((o.id, o) for o in outages_for_point(session, now, point, days_ahead))
-        for outage in _current_or_upcoming(session, now, days_ahead, [models.Outage.scope.contains(text)]):
+        for outage in _current_or_upcoming(session, now, days_ahead, [models.Outage.scope.contains(text, autoescape=True)]):
             found[outage.id] = outage
     else:
         raise InvalidInput("missing_field", "请提供户号或地址")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from backend_core import models
 from backend_core.billing.engine import NO_MONEY
+from backend_core.billing.periods import MIN_YEAR
 from backend_core.billing.prepaid import alert_level
 from backend_core.errors import CoreError, InvalidInput
 from backend_core.gateway.interfaces import Payment, PaymentDiagnosis
@@ -111,9 +112,11 @@ def post_payment(
             )
         return payment_dto(existing), True
     now = ctx.clock.now()
-    paid_at = paid_at or now
+    paid_at = ctx.clock.local(paid_at) if paid_at else now  # "…+08:00" or "…Z" from HTTP clients
     if paid_at > now + timedelta(minutes=5):
         raise InvalidInput("date_out_of_range", "缴费时间不能晚于当前时间")
+    if paid_at.year < MIN_YEAR:
+        raise InvalidInput("date_out_of_range", f"缴费时间不能早于{MIN_YEAR}年")
     digest = hashlib.sha1(idempotency_key.encode()).hexdigest()[:10].upper()
     payment = models.Payment(
         payment_no=f"JF{paid_at:%Y%m%d}{digest}",

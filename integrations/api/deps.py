@@ -7,7 +7,9 @@ known by the Bearer token of their chat session.
 
 from __future__ import annotations
 
-from fastapi import Depends, HTTPException, Request
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Path, Request
 
 from integrations.auth.agents import COOKIE, CSRF_HEADER, Agent, AgentSessions, csrf_ok
 from integrations.auth.chat import ChatSessions
@@ -15,6 +17,10 @@ from integrations.conversations.desk import Desk
 from integrations.routing import Router
 
 LOGIN_AGAIN = "请先登录 (login required)"
+# Row ids are INTEGER columns: a number past their range names no row, and PostgreSQL
+# and SQLite refuse it as a parameter, so it is a bad request (400), not a lookup.
+ID_MAX = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=ID_MAX)]
 
 
 def get_router(request: Request) -> Router:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from backend_core.api.deps import gateway
+from backend_core.api.deps import Text, gateway
 from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.gateway.interfaces import AccountSummary, PrepaidStatus, TouAdvice
 
@@ -13,8 +13,8 @@ router = APIRouter(prefix="/api/accounts", tags=["accounts"])
 
 
 class ContactChange(BaseModel):
-    new_phone: str
-    session_id: str
+    new_phone: Text
+    session_id: Text
 
 
 @router.get("/{account_no}")

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from backend_core.api.deps import gateway
+from backend_core.api.deps import Text, gateway
 from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.gateway.interfaces import AgentIdentity
 
@@ -14,8 +14,8 @@ router = APIRouter(prefix="/api/agents", tags=["agents"])
 
 
 class Credentials(BaseModel):
-    username: str
-    password: str
+    username: Text
+    password: Text
 
 
 class Authenticated(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from backend_core.api.deps import gateway
+from backend_core.api.deps import Text, gateway
 from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.gateway.interfaces import Verification
 
@@ -13,9 +13,9 @@ router = APIRouter(prefix="/api/identity", tags=["identity"])
 
 
 class VerifyRequest(BaseModel):
-    account_no: str
-    phone_last4: str
-    session_id: str
+    account_no: Text
+    phone_last4: Text
+    session_id: Text
 
 
 class Verified(BaseModel):
@@ -28,5 +28,5 @@ def verify(body: VerifyRequest, gw: EmbeddedGateway = Depends(gateway)) -> Verif
 
 
 @router.get("/verified")
-def verified(account_no: str, session_id: str, gw: EmbeddedGateway = Depends(gateway)) -> Verified:
+def verified(account_no: Text, session_id: Text, gw: EmbeddedGateway = Depends(gateway)) -> Verified:
     return Verified(verified=gw.is_verified(account_no, session_id))

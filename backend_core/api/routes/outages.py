@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from backend_core.api.deps import gateway
+from backend_core.api.deps import Text, gateway
 from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.gateway.interfaces import Outage, OutageDiagnosis, Subscription
 
@@ -13,14 +13,14 @@ router = APIRouter(prefix="/api", tags=["outages"])
 
 
 class SubscriptionIn(BaseModel):
-    channel: str
-    target: str
+    channel: Text
+    target: Text
 
 
 @router.get("/outages")
 def find_outages(
-    account_no: str | None = None,
-    address: str | None = None,
+    account_no: Text | None = None,
+    address: Text | None = None,
     days_ahead: int = Query(14, ge=0, le=60),
     gw: EmbeddedGateway = Depends(gateway),
 ) -> list[Outage]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from fastapi import APIRouter, Depends, Header, Query, Response
 from pydantic import BaseModel
 
-from backend_core.api.deps import gateway
+from backend_core.api.deps import Text, gateway
 from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.gateway.interfaces import Payment, PaymentDiagnosis
 
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/accounts", tags=["payments"])
 
 class PaymentIn(BaseModel):
     amount: Decimal
-    channel: str
+    channel: Text
     paid_at: datetime | None = None
 
 

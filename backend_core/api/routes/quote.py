@@ -36,6 +36,6 @@ async def quote(request: Request, gw: EmbeddedGateway = Depends(gateway)) -> dic
     """Price one case exactly as ``python -m backend_core.billing.quote`` does."""
     try:
         case = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
         raise CoreError("malformed_json", "request body is not valid JSON", 400) from None
     return gw.quote(case)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Header, Query
 from pydantic import BaseModel, Field
 
-from backend_core.api.deps import gateway
+from backend_core.api.deps import Text, gateway
 from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.gateway.interfaces import WorkOrder
 
@@ -13,10 +13,10 @@ router = APIRouter(prefix="/api", tags=["work orders"])
 
 
 class WorkOrderIn(BaseModel):
-    type: str
-    fields: dict[str, str] = Field(default_factory=dict)
-    account_no: str | None = None
-    contact_phone: str | None = None
+    type: Text
+    fields: dict[Text, Text] = Field(default_factory=dict)
+    account_no: Text | None = None
+    contact_phone: Text | None = None
     urgent: bool = False
 
 

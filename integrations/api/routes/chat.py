@@ -10,11 +10,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from integrations.api.deps import bearer, chat_sender, get_chat_sessions, get_desk
+from integrations.api.deps import ID_MAX, bearer, chat_sender, get_chat_sessions, get_desk
 from integrations.api.sockets import BAD_SESSION_CLOSE, pump
 from integrations.auth.chat import ChatSessions
 from integrations.conversations.desk import Desk
 from integrations.conversations.states import State
+from integrations.schemas import PlainText
 from integrations.views import customer_view
 
 router = APIRouter(tags=["web chat"])
@@ -22,12 +23,12 @@ CHANNEL = "web"
 
 
 class SessionRequest(BaseModel):
-    sender: str | None = Field(None, max_length=128)
+    sender: PlainText | None = Field(None, max_length=128)
 
 
 class RatingRequest(BaseModel):
     score: int = Field(ge=1, le=5)
-    comment: str | None = Field(None, max_length=500)
+    comment: PlainText | None = Field(None, max_length=500)
 
 
 @router.post("/api/chat/sessions")
@@ -46,7 +47,7 @@ async def start_session(
 
 @router.get("/api/chat/messages")
 async def messages(
-    after: int = Query(0, ge=0), sender: str = Depends(chat_sender), desk: Desk = Depends(get_desk)
+    after: int = Query(0, ge=0, le=ID_MAX), sender: str = Depends(chat_sender), desk: Desk = Depends(get_desk)
 ) -> dict[str, Any]:
     """The conversation since message ``after`` (0: all of it), and where it stands."""
     conversation = await run_in_threadpool(desk.store.find, CHANNEL, sender)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from integrations.api.deps import (
+    RowId,
     agent_changing,
     current_agent,
     get_agent_sessions,
@@ -31,6 +32,7 @@ from integrations.conversations.states import IllegalTransition
 from integrations.conversations.summary import intent_label
 from integrations.customer360 import customer_panel
 from integrations.metrics import metrics as compute_metrics
+from integrations.schemas import PlainText
 from integrations.suggestions import last_question, suggest
 from integrations.views import history_view, iso, message_view, note_view
 
@@ -40,22 +42,22 @@ Text = Field(min_length=1, max_length=2000)
 
 
 class Credentials(BaseModel):
-    username: str = Field(max_length=200)
-    password: str = Field(max_length=200)
+    username: PlainText = Field(max_length=200)
+    password: PlainText = Field(max_length=200)
 
 
 class TextBody(BaseModel):
-    text: str = Text
+    text: PlainText = Text
 
 
 class CandidateBody(BaseModel):
-    question: str = Text
-    answer: str = Text
+    question: PlainText = Text
+    answer: PlainText = Text
 
 
 class CannedBody(BaseModel):
-    title: str = Field(min_length=1, max_length=64)
-    text: str = Text
+    title: PlainText = Field(min_length=1, max_length=64)
+    text: PlainText = Text
 
 
 def _agent_view(agent: Agent) -> dict[str, Any]:
@@ -96,7 +98,7 @@ async def queue(agent: Agent = Depends(current_agent), desk: Desk = Depends(get_
 
 
 @router.get("/conversations/{conversation_id}")
-async def conversation(conversation_id: int, request: Request, agent: Agent = Depends(current_agent),
+async def conversation(conversation_id: RowId, request: Request, agent: Agent = Depends(current_agent),
                        desk: Desk = Depends(get_desk)) -> dict[str, Any]:
     found = await run_in_threadpool(desk.store.get, conversation_id)
     if found is None:
@@ -127,7 +129,8 @@ async def conversation(conversation_id: int, request: Request, agent: Agent = De
 
 
 @router.post("/conversations/{conversation_id}/claim")
-async def claim(conversation_id: int, agent: Agent = Depends(agent_changing), desk: Desk = Depends(get_desk)) -> dict[str, bool]:
+async def claim(conversation_id: RowId, agent: Agent = Depends(agent_changing),
+                desk: Desk = Depends(get_desk)) -> dict[str, bool]:
     if not await desk.claim(conversation_id, agent.username, agent.display_name):
         found = await run_in_threadpool(desk.store.get, conversation_id)
         if found is None:
@@ -138,7 +141,7 @@ async def claim(conversation_id: int, agent: Agent = Depends(agent_changing), de
 
 
 @router.post("/conversations/{conversation_id}/messages", status_code=201)
-async def reply(conversation_id: int, body: TextBody, agent: Agent = Depends(agent_changing),
+async def reply(conversation_id: RowId, body: TextBody, agent: Agent = Depends(agent_changing),
                 desk: Desk = Depends(get_desk)) -> dict[str, Any]:
     try:
         row = await desk.agent_says(conversation_id, agent.username, agent.display_name, body.text.strip())
@@ -150,7 +153,7 @@ async def reply(conversation_id: int, body: TextBody, agent: Agent = Depends(age
 
 
 @router.post("/conversations/{conversation_id}/notes", status_code=201)
-async def add_note(conversation_id: int, body: TextBody, agent: Agent = Depends(agent_changing),
+async def add_note(conversation_id: RowId, body: TextBody, agent: Agent = Depends(agent_changing),
                    desk: Desk = Depends(get_desk)) -> dict[str, Any]:
     if await run_in_threadpool(desk.store.get, conversation_id) is None:
         raise HTTPException(404, "没有这个会话")
@@ -158,19 +161,21 @@ async def add_note(conversation_id: int, body: TextBody, agent: Agent = Depends(
 
 
 @router.post("/conversations/{conversation_id}/handback")
-async def hand_back(conversation_id: int, agent: Agent = Depends(agent_changing), desk: Desk = Depends(get_desk)) -> dict[str, bool]:
+async def hand_back(conversation_id: RowId, agent: Agent = Depends(agent_changing),
+                    desk: Desk = Depends(get_desk)) -> dict[str, bool]:
     await _holding(desk.hand_back(conversation_id, agent.username))
     return {"ok": True}
 
 
 @router.post("/conversations/{conversation_id}/resolve")
-async def resolve(conversation_id: int, agent: Agent = Depends(agent_changing), desk: Desk = Depends(get_desk)) -> dict[str, bool]:
+async def resolve(conversation_id: RowId, agent: Agent = Depends(agent_changing),
+                  desk: Desk = Depends(get_desk)) -> dict[str, bool]:
     await _holding(desk.resolve(conversation_id, agent.username))
     return {"ok": True}
 
 
 @router.get("/conversations/{conversation_id}/suggestions")
-async def suggestions(conversation_id: int, _agent: Agent = Depends(current_agent),
+async def suggestions(conversation_id: RowId, _agent: Agent = Depends(current_agent),
                       desk: Desk = Depends(get_desk)) -> dict[str, Any]:
     transcript = await run_in_threadpool(desk.store.recent, conversation_id)
     question = last_question(transcript)
@@ -181,7 +186,7 @@ async def suggestions(conversation_id: int, _agent: Agent = Depends(current_agen
 
 
 @router.post("/conversations/{conversation_id}/kb-candidates", status_code=201)
-async def kb_candidate(conversation_id: int, body: CandidateBody, agent: Agent = Depends(agent_changing),
+async def kb_candidate(conversation_id: RowId, body: CandidateBody, agent: Agent = Depends(agent_changing),
                        desk: Desk = Depends(get_desk)) -> dict[str, Any]:
     if await run_in_threadpool(desk.store.get, conversation_id) is None:
         raise HTTPException(404, "没有这个会话")
@@ -204,7 +209,7 @@ async def add_canned(body: CannedBody, request: Request, agent: Agent = Depends(
 
 
 @router.put("/canned/{response_id}")
-async def change_canned(response_id: int, body: CannedBody, request: Request,
+async def change_canned(response_id: RowId, body: CannedBody, request: Request,
                         agent: Agent = Depends(agent_changing)) -> dict[str, bool]:
     if not await run_in_threadpool(request.app.state.canned.change, response_id, body.title.strip(), body.text.strip(), agent.username):
         raise HTTPException(404, "没有这条常用语")
@@ -212,7 +217,8 @@ async def change_canned(response_id: int, body: CannedBody, request: Request,
 
 
 @router.delete("/canned/{response_id}")
-async def remove_canned(response_id: int, request: Request, _agent: Agent = Depends(agent_changing)) -> dict[str, bool]:
+async def remove_canned(response_id: RowId, request: Request,
+                        _agent: Agent = Depends(agent_changing)) -> dict[str, bool]:
     if not await run_in_threadpool(request.app.state.canned.remove, response_id):
         raise HTTPException(404, "没有这条常用语")
     return {"ok": True}

@@ -28,7 +28,8 @@ def signed(secret: str, body: bytes, header: str | None, now: float | None = Non
     if abs((time.time() if now is None else now) - int(stamp)) > TOLERANCE_S:
         return False
     expected = sign(secret, body, stamp)
-    return any(hmac.compare_digest(expected, signature) for signature in signatures)
+    # compare_digest takes ASCII text only (a header may carry any latin-1 byte): others cannot match
+    return any(signature.isascii() and hmac.compare_digest(expected, signature) for signature in signatures)
 
 
 def sign(secret: str, body: bytes, stamp: str) -> str:

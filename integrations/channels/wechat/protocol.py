@@ -8,6 +8,7 @@ timestamp, and one exception per kind of refusal so the route can answer 403 or 
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ from integrations.core.config import HubSettings
 # WeChat signs with its own clock; a request older than this is a replay, not a retry
 # (WeChat's retries come within 15 s).
 MAX_AGE_S = 300
+# WeChat's openids are 28 characters of [A-Za-z0-9_-]; the bindings keep up to 64.
+OPENID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class Refused(Exception):
@@ -86,7 +89,7 @@ class WeChatProtocol:
             xml = _checked(xml.encode() if isinstance(xml, str) else xml, self.max_bytes)
         try:
             message = parse_message(xml)
-            # Fields convert when read: a field of the wrong type fails here, not later.
+            _read_fields(message)
             complete = bool(message.source) and message.create_time is not None
         except Exception as exc:  # missing MsgType, wrong root, fields of the wrong type
             raise Malformed("not a WeChat message") from exc
@@ -96,10 +99,27 @@ class WeChatProtocol:
 
     def reply(self, message: BaseMessage, text: str, signed: Signed) -> str:
         """A passive text reply to ``message``, sealed in safe mode."""
-        xml = TextReply(message=message, content=text).render()
+        # wechatpy puts the text in one CDATA section as it is: a "]]>" in it (the bot may
+        # quote the customer) would end the section early and break the XML WeChat reads.
+        xml = TextReply(message=message, content=text.replace("]]>", "]]]]><![CDATA[>")).render()
         if self._crypto is None:
             return xml
         return self._crypto.encrypt_message(xml, signed.nonce, signed.timestamp)
+
+
+def _read_fields(message: BaseMessage) -> None:
+    """Every field the message's type declares is text and converts to its type (wechatpy
+    converts when a field is read): a field that holds elements instead of text, or a
+    MsgId or CreateTime that is not a number, fails here and not in the middle of a turn."""
+    for name, declared in type(message)._fields.items():
+        raw = message._data.get(declared.name)
+        if raw is not None and not isinstance(raw, str):
+            raise TypeError(f"{declared.name} is not text")
+        getattr(message, name)
+    if not OPENID.fullmatch(message.source or ""):
+        raise ValueError("FromUserName is not an openid")
+    if message.id is not None and not 0 <= message.id < 2**64:
+        raise ValueError("MsgId is not a 64-bit id")
 
 
 def _checked(body: bytes, max_bytes: int) -> str:
