@@ -106,7 +106,9 @@ def seed_population(engine: Engine, customers: int, seed: int = 7) -> dict[str, 
 def _seed_batch(conn: Connection, ids: range, rng: np.random.Generator, py_rng: random.Random, year: YearOfDays) -> None:
     dialect, n = conn.dialect.name, len(ids)
     classes = rng.choice(3, size=n, p=[0.9, 0.08, 0.02])  # residential, commercial, large industrial
-    base = np.where(classes == 0, rng.uniform(3, 14, n), np.where(classes == 1, rng.uniform(40, 200, n), rng.uniform(4000, 15000, n)))
+    base = np.where(
+        classes == 0, rng.uniform(3, 14, n), np.where(classes == 1, rng.uniform(40, 200, n), rng.uniform(4000, 15000, n))
+    )
     daily = np.round(base[:, None] * year.season[None, :] * rng.uniform(0.8, 1.2, (n, DAYS)), 3)
     tou = (classes == 0) & (rng.random(n) < 0.1)
     peak_share = rng.uniform(0.5, 0.75, n)
@@ -116,8 +118,12 @@ def _seed_batch(conn: Connection, ids: range, rng: np.random.Generator, py_rng: 
     opened, installed = _fmt_date(date(2015, 1, 1), dialect), _fmt_date(date(2019, 1, 1), dialect)
     _rows_sql(conn, models.Customer.__table__, ("id", "name", "phone", "created_at"),
               ((i, f"客户{i}", f"13{py_rng.randint(100000000, 999999999)}", year.created) for i in ids))
-    _rows_sql(conn, models.ServicePoint.__table__, ("id", "address", "district", "area_type", "feeder", "transformer_area"),
-              ((i, f"示例市城东区平阳路{i % 500 + 1}号", "城东区", "urban", f"城东10kV{i % 40}线", f"台区{i % 900}") for i in ids))
+    _rows_sql(
+        conn,
+        models.ServicePoint.__table__,
+        ("id", "address", "district", "area_type", "feeder", "transformer_area"),
+        ((i, f"示例市城东区平阳路{i % 500 + 1}号", "城东区", "urban", f"城东10kV{i % 40}线", f"台区{i % 900}") for i in ids),
+    )
     _rows_sql(
         conn, models.Account.__table__,
         ("account_no", "customer_id", "service_point_id", "customer_class", "tariff_code", "billing", "time_of_use",
@@ -125,8 +131,12 @@ def _seed_batch(conn: Connection, ids: range, rng: np.random.Generator, py_rng: 
         ((accounts[k], i, i, klass[classes[k]], tariff[classes[k]], "postpaid", bool(tou[k]), 3 if classes[k] == 0 else None,
           False, False, "active", opened) for k, i in enumerate(ids)),
     )
-    _rows_sql(conn, models.Meter.__table__, ("id", "meter_no", "account_no", "phase", "prepaid", "state", "state_since", "installed_on"),
-              ((i, f"M{accounts[k]}", accounts[k], "single", False, "online", year.created, installed) for k, i in enumerate(ids)))
+    _rows_sql(
+        conn,
+        models.Meter.__table__,
+        ("id", "meter_no", "account_no", "phase", "prepaid", "state", "state_since", "installed_on"),
+        ((i, f"M{accounts[k]}", accounts[k], "single", False, "online", year.created, installed) for k, i in enumerate(ids)),
+    )
     _rows_sql(conn, models.DailyRead.__table__, ("meter_id", "day", "kwh"),
               ((i, year.day_values[d], value) for k, i in enumerate(ids) for d, value in enumerate(daily[k].tolist())))
     monthly = np.stack([daily[:, year.month_of_day == m].sum(axis=1) for m in range(12)], axis=1).round(3)
@@ -234,7 +244,8 @@ def markdown(report: dict[str, Any]) -> str:
         (f"| customers seeded | {report['customers']:,} ({seeding['daily_reads']:,} daily reads, "
          f"{seeding['monthly_reads']:,} month-end reads) | |"),
         f"| seeding time | {seeding['seconds']} s ({seeding['rows_per_s']:,} read rows/s) | |",
-        (f"| bill run {bills['period']} | {bills['bills']:,} bills in {bills['seconds']} s = **{bills['bills_per_s']:,} bills/s** "
+        (f"| bill run {bills['period']} | {bills['bills']:,} bills in {bills['seconds']} s "
+         f"= **{bills['bills_per_s']:,} bills/s** "
          f"(CPU time {bills['cpu_seconds']} s = {bills['bills_per_cpu_s']:,} bills per CPU-second) "
          f"| ≥ {GOALS['bills_per_s']:,} ({ok(bills['bills_per_s'] >= GOALS['bills_per_s'])}) |"),
         (f"| account summary, in-process | p50 **{lookup['p50_ms']} ms**, p95 **{lookup['p95_ms']} ms** "

@@ -126,7 +126,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         system = start_system(Path(tmp) / "hub.db")
         try:
-            figures = {**overhead(system, args.conversations), **asyncio.run(live_delivery(system.url("hub"), args.sockets, args.rate))}
+            figures = {
+                **overhead(system, args.conversations),
+                **asyncio.run(live_delivery(system.url("hub"), args.sockets, args.rate)),
+            }
         finally:
             system.stop()
     figures["overhead_goal_met"] = figures["hub_overhead_p50_ms"] <= 5.0

@@ -53,7 +53,9 @@ _MARKER = re.compile(
     r"|[一二三四五六七八九十]{1,3}、\s*|[（(][一二三四五六七八九十]{1,3}[）)]\s*)"  # 一、 （一）
 )
 # 「满足第二条、第三条的条件」: article numbers are not said, so neither are references to them
-_ARTICLE_REFERENCE = re.compile(r"(?:本办法|本规定|本说明)?第[一二三四五六七八九十百零〇\d]+条(?:[、和及与至到]第[一二三四五六七八九十百零〇\d]+条)*")
+_ARTICLE_REFERENCE = re.compile(
+    r"(?:本办法|本规定|本说明)?第[一二三四五六七八九十百零〇\d]+条(?:[、和及与至到]第[一二三四五六七八九十百零〇\d]+条)*"
+)
 _HEADING = re.compile(r"^#{1,6}\s")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")

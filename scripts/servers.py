@@ -69,7 +69,8 @@ class PostgresCluster:
         if not (self.data_dir / "PG_VERSION").exists():
             self.run(str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", "postgres", "--auth=trust", "-E", "UTF8")
         options = f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1" + ("" if fsync else " -c fsync=off")
-        self.run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-o", options, "-l", str(self.base / "log"), "-w", "start")
+        self.run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-o", options, "-l", str(self.base / "log"),
+                 "-w", "start")
 
     def stop(self, mode: str = "fast") -> None:
         self.run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", mode, "stop")

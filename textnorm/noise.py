@@ -29,7 +29,8 @@ def is_noise(text: str) -> bool:
     folded = unicodedata.normalize("NFKC", text or "").lower()
     kept = "".join(c for c in folded if unicodedata.category(c)[0] in "LN")  # letters and digits only
     if not kept:
-        return bool(folded.strip()) and not any(c in _MEANINGFUL_EMOJI for c in folded)  # only symbols and emoji; an empty message is not noise, it is nothing
+        # only symbols and emoji; an empty message is not noise, it is nothing
+        return bool(folded.strip()) and not any(c in _MEANINGFUL_EMOJI for c in folded)
     if any(c.isdigit() for c in kept):
         return False
     if not _CJK.search(kept):

@@ -51,7 +51,10 @@ def bill_status(bill: Bill) -> str:
 
 
 def bill_text(bill: Bill) -> str:
-    lines = [f"户号{bill.account_no}，{month_label(bill.period)}电费账单：", f"用电{kwh(bill.kwh)}，电费合计{money(bill.total)}。"]
+    lines = [
+        f"户号{bill.account_no}，{month_label(bill.period)}电费账单：",
+        f"用电{kwh(bill.kwh)}，电费合计{money(bill.total)}。",
+    ]
     lines += [line_text(line) for line in bill.lines]
     lines.append(bill_status(bill))
     return "\n".join(lines)
@@ -65,7 +68,9 @@ def bills_in(gateway: CoreGateway, account_no: str, span: MonthSpan) -> list[Bil
 class ActionQueryBill(AccountAction):
     action_name = "action_query_bill"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway) -> list[EventType]:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway
+    ) -> list[EventType]:
         span = requested_period(tracker)
         if span is not None and not span.single:
             return self._several(dispatcher, tracker, account_no, gateway, span)
@@ -115,7 +120,9 @@ class ActionQueryBill(AccountAction):
 class ActionQueryBalance(AccountAction):
     action_name = "action_query_balance"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway) -> list[EventType]:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway
+    ) -> list[EventType]:
         summary = gateway.account_summary(account_no)
         if summary.billing != "prepaid":
             arrears = gateway.get_arrears(account_no)
@@ -148,7 +155,9 @@ class ActionQueryBalance(AccountAction):
 class ActionQueryArrears(AccountAction):
     action_name = "action_query_arrears"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway) -> list[EventType]:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway
+    ) -> list[EventType]:
         arrears = gateway.get_arrears(account_no)
         if not arrears.items:
             say(dispatcher, tracker, f"截至{day_label(arrears.as_of)}，您的户号没有欠费。")
@@ -173,7 +182,9 @@ class ActionQueryArrears(AccountAction):
 class ActionPaymentHistory(AccountAction):
     action_name = "action_payment_history"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway) -> list[EventType]:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway
+    ) -> list[EventType]:
         payments = gateway.payment_history(account_no, limit=6)
         if not payments:
             say(dispatcher, tracker, "没有查到您户号近期的缴费记录。")
@@ -183,7 +194,9 @@ class ActionPaymentHistory(AccountAction):
             months = "、".join(short_month(p) for p in payment.periods)
             what = f"，缴{months}电费" if months else ""
             state = "已到账" if payment.credited else "处理中"
-            rows.append(f"· {day_label(payment.paid_at.date())} {channel_label(payment.channel)} {money(payment.amount)}{what}（{state}）")
+            rows.append(
+                f"· {day_label(payment.paid_at.date())} {channel_label(payment.channel)} {money(payment.amount)}{what}（{state}）"
+            )
         say(dispatcher, tracker, f"您户号最近{len(rows)}笔缴费记录：\n" + "\n".join(rows))
         return []
 
@@ -193,7 +206,9 @@ class ActionPaymentNotReceived(AccountAction):
 
     action_name = "action_payment_not_received"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway) -> list[EventType]:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway
+    ) -> list[EventType]:
         diagnosis = gateway.diagnose_payment(account_no)
         payment = diagnosis.last_payment
         if payment is None:

@@ -19,7 +19,9 @@ from backend_core.gateway.interfaces import CoreGateway
 class ActionBindAccount(AccountAction):
     action_name = "action_bind_account"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway) -> list[EventType]:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway
+    ) -> list[EventType]:
         say(
             dispatcher,
             tracker,

@@ -19,7 +19,9 @@ from backend_core.gateway.interfaces import CoreGateway, NotFound, TariffFacts, 
 
 def tier_prices_words(facts: TariffFacts) -> str:
     """第一档每度0.538元，第二档0.588元，第三档0.838元."""
-    return "，".join(f"{TIER_NAMES[i + 1]}每度{price(p).removesuffix('元/度')}元" for i, p in enumerate(facts.residential.tier_prices))
+    return "，".join(
+        f"{TIER_NAMES[i + 1]}每度{price(p).removesuffix('元/度')}元" for i, p in enumerate(facts.residential.tier_prices)
+    )
 
 
 def tier_text(usage: Usage) -> str:
@@ -39,7 +41,9 @@ def tier_text(usage: Usage) -> str:
 class ActionQueryUsage(AccountAction):
     action_name = "action_query_usage"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway) -> list[EventType]:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway
+    ) -> list[EventType]:
         span = requested_period(tracker)
         usage = gateway.get_usage(account_no, span.first if span else None, span.last if span else None)
         months = [m for m in usage.months if span is None or span.first <= m.period <= span.last]
@@ -66,7 +70,9 @@ class ActionQueryUsage(AccountAction):
 class ActionQueryTierStatus(AccountAction):
     action_name = "action_query_tier_status"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway) -> list[EventType]:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway
+    ) -> list[EventType]:
         usage = gateway.get_usage(account_no)
         text = tier_text(usage)
         if not text:
@@ -81,7 +87,9 @@ class ActionExplainBill(AccountAction):
 
     action_name = "action_explain_bill"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway) -> list[EventType]:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway
+    ) -> list[EventType]:
         span = requested_period(tracker)
         try:
             found = gateway.explain_bill(account_no, span.last if span else None)
@@ -110,7 +118,9 @@ class ActionTouAdvice(AccountAction):
 
     action_name = "action_tou_advice"
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway) -> list[EventType]:
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, account_no: str, gateway: CoreGateway
+    ) -> list[EventType]:
         advice = gateway.tou_advice(account_no)
         if not advice.months_compared:
             say(dispatcher, tracker, advice.note or "暂时没有足够的用电数据来测算峰谷电价。")
@@ -122,7 +132,9 @@ class ActionTouAdvice(AccountAction):
             f"不分时电费{money(advice.flat_total)}，峰谷电价{money(advice.tou_total)}。"
         )
         if advice.already_on_tou:
-            verdict = f"您已执行峰谷电价，这段时间比不分时电价{'节省' if advice.saving >= 0 else '多花'}{money(abs(advice.saving))}。"
+            verdict = (
+                f"您已执行峰谷电价，这段时间比不分时电价{'节省' if advice.saving >= 0 else '多花'}{money(abs(advice.saving))}。"
+            )
             say(dispatcher, tracker, figures + verdict)
             return []
         if not advice.eligible:

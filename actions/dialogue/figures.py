@@ -91,8 +91,10 @@ def _tou_price(q: FigureQuestion) -> str:
 def _energy_cost(q: FigureQuestion) -> str:
     cost = get_gateway().energy_cost(q.kwh, q.prior_kwh or Decimal(0), q.large_household, q.low_income)
     lines = "；".join(
-        f"{line.label}{kwh(line.kwh)}×{_price(line.price)}元={money(line.amount)}" if line.kwh is not None and line.price is not None
-        else f"{line.label}{money(line.amount)}" for line in cost.lines
+        f"{line.label}{kwh(line.kwh)}×{_price(line.price)}元={money(line.amount)}"
+        if line.kwh is not None and line.price is not None
+        else f"{line.label}{money(line.amount)}"
+        for line in cost.lines
     )
     before = f"今年已用{kwh(cost.prior_kwh_this_year)}，" if cost.prior_kwh_this_year else ""
     return f"按居民阶梯电价，{before}这个月用{kwh(cost.kwh)}：{lines}，合计{money(cost.total)}。"

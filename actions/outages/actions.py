@@ -178,7 +178,8 @@ class ActionPlannedOutages(AlsoAnswers, SafeAction):
             )
             return DONE
         lines = "\n".join(
-            f"{moment_label(o.start)}至{moment_label(o.end) if o.end else '另行通知'}，{plain_area(o.scope)}，{plain_reason(o.reason)}"
+            f"{moment_label(o.start)}至{moment_label(o.end) if o.end else '另行通知'}，"
+            f"{plain_area(o.scope)}，{plain_reason(o.reason)}"
             for o in planned
         )
         say(
@@ -231,7 +232,8 @@ class ActionSubscribeOutage(SafeAction):
         say(
             dispatcher,
             tracker,
-            f"已为户号{account_words(account, channel == 'voice')}订阅停电通知。该户所在线路有计划停电时，我们会通过{how}提前通知您，"
+            f"已为户号{account_words(account, channel == 'voice')}订阅停电通知。"
+            f"该户所在线路有计划停电时，我们会通过{how}提前通知您，"
             f"计划停电至少提前{service_facts().planned_outage_notice_days}天公告。",
         )
         return DONE

@@ -130,8 +130,10 @@ TASKS = {
         Task(
             "apply_new_connection", "新装用电", "new_connection_form", Account.NONE, SUBMIT,
             "居民新装用电从申请到通电全程不超过{residential_days}个工作日，需要申请人的身份证和房屋产权证明"
-            "（不动产权证书或购房合同）；店铺等经营用电还需要营业执照，{shop_days}个工作日内完成。我先帮您登记几项信息。", guides=('b_residential_new_connection', 'b_low_voltage_non_residential')),
-        Task("apply_capacity_change", "增容/减容", "capacity_change_form", Account.REQUIRED, SUBMIT, guides=('b_capacity_change',)),
+            "（不动产权证书或购房合同）；店铺等经营用电还需要营业执照，{shop_days}个工作日内完成。我先帮您登记几项信息。",
+            guides=('b_residential_new_connection', 'b_low_voltage_non_residential')),
+        Task("apply_capacity_change", "增容/减容", "capacity_change_form", Account.REQUIRED, SUBMIT,
+             guides=('b_capacity_change',)),
         Task(
             "apply_transfer", "过户", "transfer_form", Account.REQUIRED, SUBMIT,
             "过户前需要先结清该户的全部欠费；过户只变更户主，用电地址、容量和电价类别都保持不变。", guides=('b_transfer',)),
@@ -151,7 +153,8 @@ TASKS = {
             "apply_ev_charger", "充电桩报装", "ev_charger_form", Account.OPTIONAL, SUBMIT,
             "家用充电桩报装需要车位产权证明或租赁证明，以及物业同意安装的证明。", guides=('b_ev_charger',)),
         Task("request_invoice", "电费发票", "invoice_form", Account.REQUIRED, SUBMIT, guides=('a_electronic_invoice',)),
-        Task("update_contact", "修改联系电话", "update_contact_form", Account.REQUIRED, "action_update_contact", guides=('b_contact_phone_change',)),
+        Task("update_contact", "修改联系电话", "update_contact_form", Account.REQUIRED, "action_update_contact",
+             guides=('b_contact_phone_change',)),
         Task("report_outage", "停电报修", "outage_form", Account.OPTIONAL, "action_diagnose_outage",
              guides=("b_fault_repair", "b_outage_self_check"), asked_as_question=True),
         Task("query_restore_time", "来电时间查询", "outage_form", Account.OPTIONAL, "action_restore_time",

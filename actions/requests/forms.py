@@ -85,7 +85,10 @@ START_ACTION = "action_start_request"  # runs when a request begins (requests/ac
 _ID_CUE = re.compile(r"身份证|证件号|身份号")
 MOBILE_PREFIX = re.compile(r"1[3-9]")
 MAX_PLACE_CHARS = 120
-_CORRECTS = {"applicant_name": re.compile(r"名字|姓名|名|户主|申请人|叫"), "service_address": re.compile(r"地址|住址|门牌|路|街|小区|村|号")}
+_CORRECTS = {
+    "applicant_name": re.compile(r"名字|姓名|名|户主|申请人|叫"),
+    "service_address": re.compile(r"地址|住址|门牌|路|街|小区|村|号"),
+}
 # Intents with which a customer answers the question just asked (beside the intent
 # of the request itself, e.g. "增容是因为装了空调" read as apply_capacity_change).
 # 是/不是 answer only yes/no questions; a 不 to any other question leaves the form.
@@ -301,10 +304,14 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
         say(dispatcher, tracker, why)
         return {slot: None}, None
 
-    def validate_applicant_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_applicant_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return self._parsed("applicant_name", value, clean_name, "没听清姓名，请告诉我身份证上的名字。", dispatcher, tracker)[0]
 
-    def validate_id_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_id_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         try:
             parse_id_number(str(value or ""))
         except CheckDigitMismatch as mismatch:
@@ -314,15 +321,21 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
             pass
         return self._parsed("id_number", value, parse_id_number, "没有识别出身份证号码，请输入18位号码。", dispatcher, tracker)[0]
 
-    def validate_service_address(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_service_address(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return self._parsed(
             "service_address", value, clean_address, "请说一下具体地址，比如街道（村）、小区和门牌号。", dispatcher, tracker
         )[0]
 
-    def validate_contact_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_contact_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return self._parsed("contact_phone", value, parse_mobile, "没有识别出手机号码。", dispatcher, tracker)[0]
 
-    def validate_capacity_kw(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_capacity_kw(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         events, capacity = self._parsed(
             "capacity_kw",
             value,
@@ -333,12 +346,21 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
         )
         return {"capacity_kw": float(capacity)} if capacity is not None else events
 
-    def validate_change_reason(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_change_reason(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return self._parsed("change_reason", value, clean_free_text, "请简单说一下调整容量的原因。", dispatcher, tracker)[0]
 
-    def validate_refund_bank_account(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_refund_bank_account(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return self._parsed(
-            "refund_bank_account", value, parse_bank_account, "没有识别出银行卡号，请输入户主本人的银行卡号。", dispatcher, tracker
+            "refund_bank_account",
+            value,
+            parse_bank_account,
+            "没有识别出银行卡号，请输入户主本人的银行卡号。",
+            dispatcher,
+            tracker,
         )[0]
 
     async def validate_preferred_date(
@@ -430,16 +452,24 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
             )
         return {slot: value}
 
-    def validate_property_proof(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_property_proof(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return self._yes_no("property_proof", value, dispatcher, tracker)
 
-    def validate_parking_proof(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_parking_proof(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return self._yes_no("parking_proof", value, dispatcher, tracker)
 
-    def validate_pm_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_pm_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return self._yes_no("pm_consent", value, dispatcher, tracker)
 
-    def validate_request_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_request_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if isinstance(value, str):
             value = parse_yes_no(value)
             if value is None:

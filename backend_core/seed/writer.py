@@ -155,7 +155,9 @@ def write_readings(
 
 def monthly_reads(ctx: CoreContext, spec: CustomerSpec, meter_id: int, hours: dict[datetime, int]) -> list[dict]:  # type: ignore[type-arg]
     residential_tou = ctx.engine.tariffs.residential.time_of_use
-    schedule = ctx.engine.tariffs.two_part.schedule if spec.tariff == "large_industrial_two_part" else ctx.engine.tariffs.commercial
+    schedule = (
+        ctx.engine.tariffs.two_part.schedule if spec.tariff == "large_industrial_two_part" else ctx.engine.tariffs.commercial
+    )
     by_month: dict[Period, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     peak_hour: dict[Period, int] = defaultdict(int)
     for start, wh in hours.items():
@@ -211,7 +213,9 @@ def pay_bills(session: Session, ctx: CoreContext, spec: CustomerSpec, now: datet
     assert account is not None
     bills = {
         b.period: b
-        for b in session.scalars(select(models.Bill).where(models.Bill.account_no == spec.account_no).order_by(models.Bill.period))
+        for b in session.scalars(
+            select(models.Bill).where(models.Bill.account_no == spec.account_no).order_by(models.Bill.period)
+        )
     }
     for period, plan in sorted(spec.payments.items()):
         bill = bills.get(str(period))
@@ -252,7 +256,9 @@ def write_prepaid(
             break
         if day.month == 1 and day.day == 1:
             year_total = ZERO
-        charges.append((deduction_time(day), daily_charge(ctx.engine, day, daily_kwh[day], year_total, spec.large_household_approved)))
+        charges.append(
+            (deduction_time(day), daily_charge(ctx.engine, day, daily_kwh[day], year_total, spec.large_household_approved))
+        )
         year_total += daily_kwh[day]
     balance = spec.prepaid_balance
     top_ups: list[tuple[datetime, Decimal]] = []

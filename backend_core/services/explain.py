@@ -85,7 +85,8 @@ def explain_bill(session: Session, ctx: CoreContext, account_no: str, period: st
             price = ctx.engine.tariffs.residential.tier_price(tier - 1)
             reasons.append(
                 f"今年累计用电在本月超过了{TIER_NAMES[tier - 2]}上限（{_kwh(thresholds[tier - 2])}度），"
-                f"本月有{_kwh(part)}度按{TIER_NAMES[tier - 1]}电价计费（每度多{_kwh(price - ctx.engine.tariffs.residential.base_price)}元）。"
+                f"本月有{_kwh(part)}度按{TIER_NAMES[tier - 1]}电价计费"
+                f"（每度多{_kwh(price - ctx.engine.tariffs.residential.base_price)}元）。"
             )
         if not crossed and prior >= thresholds[0]:
             tier = 3 if prior >= thresholds[1] else 2

@@ -87,14 +87,18 @@ def refresh_meter(session: Session, ctx: CoreContext, account: models.Account) -
         advance(session, ctx, account)
 
 
-def credit_prepaid(session: Session, ctx: CoreContext, account: models.Account, at: datetime, amount: Decimal) -> list[PrepaidEvent]:
+def credit_prepaid(
+    session: Session, ctx: CoreContext, account: models.Account, at: datetime, amount: Decimal
+) -> list[PrepaidEvent]:
     row, machine = load_prepaid(session, ctx, account)
     events = machine.pay(at, amount)
     save_prepaid(session, account, row, machine, events, at)
     return events
 
 
-def deduct_prepaid(session: Session, ctx: CoreContext, account: models.Account, at: datetime, amount: Decimal) -> list[PrepaidEvent]:
+def deduct_prepaid(
+    session: Session, ctx: CoreContext, account: models.Account, at: datetime, amount: Decimal
+) -> list[PrepaidEvent]:
     row, machine = load_prepaid(session, ctx, account)
     events = machine.deduct(at, amount)
     save_prepaid(session, account, row, machine, events, at)

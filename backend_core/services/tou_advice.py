@@ -68,7 +68,10 @@ def tou_advice(session: Session, ctx: CoreContext, account_no: str) -> TouAdvice
     span = f"{result.months[0].period}至{result.months[-1].period}" if len(result.months) > 1 else str(result.months[0].period)
     tou = ctx.engine.tariffs.residential.time_of_use
     if account.time_of_use:
-        note = f"您已执行峰谷电价。按{span}的用电，峰谷电价比不分时电价{'省' if result.saving >= 0 else '多花'}{abs(result.saving):.2f}元。"
+        note = (
+            f"您已执行峰谷电价。按{span}的用电，"
+            f"峰谷电价比不分时电价{'省' if result.saving >= 0 else '多花'}{abs(result.saving):.2f}元。"
+        )
     elif result.saving > 0:
         note = (
             f"按{span}的实际用电测算，执行峰谷电价可省{result.saving:.2f}元；谷时段（{tou.valley_hours}）用电占"

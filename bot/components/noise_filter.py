@@ -37,6 +37,8 @@ class NoiseFilter(GraphComponent, IntentClassifier):
             fallback = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0}
             message.data[INTENT] = fallback
             message.data[INTENT_RANKING_KEY] = [fallback] + [
-                r for r in message.data.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
+                r
+                for r in message.data.get(INTENT_RANKING_KEY) or []
+                if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
             ]
         return messages

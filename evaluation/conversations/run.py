@@ -101,7 +101,9 @@ class Player:
             if account:
                 verified.add(account)
             failures = check_turn(turn.expect, seen)
-            failures += global_failures(seen, partial(self._leaked, verified=verified, said=said, read_account=seen.read_account_data))
+            failures += global_failures(
+                seen, partial(self._leaked, verified=verified, said=said, read_account=seen.read_account_data)
+            )
             result.turns.append(TurnResult(turn.user, seen.text, failures))
         return result
 

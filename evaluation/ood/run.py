@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = [line.strip() for line in (SETS_DIR / f"{args.set}.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
     started = time.monotonic()
     results = []
-    with (nullcontext(attached_world(args.attach)) if args.attach else running_world()) as world, httpx.Client(timeout=120) as http:
+    world_context = nullcontext(attached_world(args.attach)) if args.attach else running_world()
+    with world_context as world, httpx.Client(timeout=120) as http:
         for text in lines:
             sender = f"ood-{uuid.uuid4().hex[:10]}"
             response = http.post(world.url("hub") + "/webhooks/rest/webhook",

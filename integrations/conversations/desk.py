@@ -149,7 +149,9 @@ class Desk:
         conversation = await self._get(conversation_id)
         self.publish_state(conversation)
         custom = {"type": "status", "state": State.AGENT.value, "agent_name": display_name}
-        await self.post(conversation, "system", [(f"已为您接通人工客服（{display_name}），请问有什么可以帮您？", {"custom": custom})])
+        await self.post(
+            conversation, "system", [(f"已为您接通人工客服（{display_name}），请问有什么可以帮您？", {"custom": custom})]
+        )
         await self.broadcast_queue()
         return True
 

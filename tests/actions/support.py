@@ -76,7 +76,9 @@ class Conversation:
     channel: str = "web"
     sender: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex[:10]}")
     events: list[dict[str, Any]] = field(default_factory=lambda: [{"event": "action", "name": "action_listen"}])
-    slots: dict[str, Any] = field(default_factory=lambda: {name: spec.get("initial_value") for name, spec in DOMAIN["slots"].items()})
+    slots: dict[str, Any] = field(
+        default_factory=lambda: {name: spec.get("initial_value") for name, spec in DOMAIN["slots"].items()}
+    )
     loop: str | None = None
 
     def user(
@@ -95,7 +97,13 @@ class Conversation:
             "metadata": {"channel": self.channel},
         }
         self.events.append(
-            {"event": "user", "text": text, "parse_data": parse, "metadata": {"channel": self.channel}, "message_id": parse["message_id"]}
+            {
+                "event": "user",
+                "text": text,
+                "parse_data": parse,
+                "metadata": {"channel": self.channel},
+                "message_id": parse["message_id"],
+            }
         )
         return self
 

@@ -28,8 +28,17 @@ from actions.parsers.periods import parse_period
 from tests.actions.support import ZHANG_SAN, Conversation, verified
 
 MODULES = [
-    actions.account.base, actions.kernel.base, actions.account.billing, actions.account.binding, actions.handoff.complaint, actions.dialogue.conversation, actions.dialogue.fallback,
-    actions.handoff.human, actions.identity.forms, actions.dialogue.knowledge, actions.account.usage,
+    actions.account.base,
+    actions.kernel.base,
+    actions.account.billing,
+    actions.account.binding,
+    actions.handoff.complaint,
+    actions.dialogue.conversation,
+    actions.dialogue.fallback,
+    actions.handoff.human,
+    actions.identity.forms,
+    actions.dialogue.knowledge,
+    actions.account.usage,
 ]
 # Actions that answer a customer message (validators and the per-turn hook answer the form).
 ANSWERING = [
@@ -49,7 +58,15 @@ def test_the_action_server_can_register_every_action() -> None:
                 assert cls().name()
 
 
-BAD_INPUTS = ["", "电" * 5000, "😡😡😡", "1234567", "<script>alert('x')</script>", "hello 我的bill怎么这么high？", "\u0000\ufffd\u202e"]
+BAD_INPUTS = [
+    "",
+    "电" * 5000,
+    "😡😡😡",
+    "1234567",
+    "<script>alert('x')</script>",
+    "hello 我的bill怎么这么high？",
+    "\u0000\ufffd\u202e",
+]
 
 
 class BrokenCore:

@@ -54,6 +54,8 @@ def test_core_services_log_no_personal_data(fresh_db, caplog: pytest.LogCaptureF
     gw = fresh_db.gateway()
     with caplog.at_level(logging.DEBUG, logger="backend_core"):
         gw.verify_identity("3300012345", "0000", "s-log")
-        gw.create_work_order("report_hazard", {"address": "示例市城东区平阳路12号3单元501", "contact_phone": "13800138000"}, "log-1")
+        gw.create_work_order(
+            "report_hazard", {"address": "示例市城东区平阳路12号3单元501", "contact_phone": "13800138000"}, "log-1"
+        )
     text = caplog.text
     assert "13800138000" not in text and "12号3单元501" not in text

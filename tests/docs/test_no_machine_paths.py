@@ -8,7 +8,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 MACHINE_PATHS = {str(ROOT), str(ROOT.parent), str(Path.home())} - {"/"}
-TEXT_SUFFIXES = {".py", ".md", ".yml", ".yaml", ".json", ".jsonl", ".txt", ".ini", ".toml", ".cfg", ".sh", ".html", ".js", ".css", ""}
+TEXT_SUFFIXES = {
+    ".py", ".md", ".yml", ".yaml", ".json", ".jsonl", ".txt", ".ini", ".toml", ".cfg", ".sh", ".html", ".js", ".css", "",
+}
 
 
 def tracked_text_files() -> list[Path]:

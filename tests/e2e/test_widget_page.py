@@ -147,8 +147,12 @@ class FakeHub:
 
 BILL = {"type": "bill_card", "period": "2026-10", "period_label": "2026年10月", "kwh": "256",
         "amount": "138.24", "due_date": "2026-11-25", "paid": False, "account": "3300****45"}
-CHART = {"type": "usage_chart", "title": "近6个月用电量", "unit": "度",
-         "points": [{"label": f"2026-{m:02d}", "kwh": k} for m, k in zip(range(5, 11), [180, 210, 320, 356, 240, 256], strict=True)]}
+CHART = {
+    "type": "usage_chart",
+    "title": "近6个月用电量",
+    "unit": "度",
+    "points": [{"label": f"2026-{m:02d}", "kwh": k} for m, k in zip(range(5, 11), [180, 210, 320, 356, 240, 256], strict=True)],
+}
 
 
 def billing_reply(text: str) -> list[Message]:

@@ -19,7 +19,11 @@ HANDOFF = [{"text": "正在为您转人工"}, {"custom": {"handoff": {"reason": 
 
 
 def test_reply_comes_back_in_rest_channel_shape(hub) -> None:  # type: ignore[no-untyped-def]
-    h = hub(lambda body: [{"recipient_id": body["sender"], "text": "您好", "buttons": [{"title": "查电费", "payload": "/query_bill"}]}])
+    h = hub(
+        lambda body: [
+            {"recipient_id": body["sender"], "text": "您好", "buttons": [{"title": "查电费", "payload": "/query_bill"}]}
+        ]
+    )
     replies = h.say("你好").json()
     assert replies == [{"recipient_id": "u1", "text": "您好", "buttons": [{"title": "查电费", "payload": "/query_bill"}]}]
     assert h.rasa.seen[0]["metadata"]["channel"] == "web"

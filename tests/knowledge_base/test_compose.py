@@ -111,7 +111,9 @@ def test_units_prices_and_money_are_said_plainly_and_exactly():
 
 
 def test_a_long_cross_reference_is_dropped_and_a_short_one_kept():
-    long_ref = compose("峰谷客户的阶梯加价", result("已申请峰谷电价的客户，阶梯加价叠加在峰谷电价之上，详见《居民峰谷分时电价政策说明》。")).text
+    long_ref = compose(
+        "峰谷客户的阶梯加价", result("已申请峰谷电价的客户，阶梯加价叠加在峰谷电价之上，详见《居民峰谷分时电价政策说明》。")
+    ).text
     assert long_ref == "已申请峰谷电价的客户，阶梯加价叠加在峰谷电价之上。"
     short_ref = compose("短期停产", result("只是短期停产的，也可以考虑办理暂停，详见《暂停办事指南》。")).text
     assert short_ref.endswith("详见《暂停办事指南》。")

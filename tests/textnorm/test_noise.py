@@ -7,7 +7,9 @@ import pytest
 from textnorm.noise import is_noise
 
 
-@pytest.mark.parametrize("text", ["？？？？", "；；；；；", "mmm,,", "asdfgh", "呃呃呃 嗯嗯 啊", "嗯 那个啥 就", "😡😡😡", "...", "\u202e"])
+@pytest.mark.parametrize(
+    "text", ["？？？？", "；；；；；", "mmm,,", "asdfgh", "呃呃呃 嗯嗯 啊", "嗯 那个啥 就", "😡😡😡", "...", "\u202e"]
+)
 def test_noise(text: str) -> None:
     assert is_noise(text)
 

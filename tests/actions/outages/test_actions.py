@@ -34,7 +34,10 @@ DURING_WANG_WU_OUTAGE = datetime(2026, 11, 24, 10, 0)
 class MeterCutOff:
     """The seeded core, except that every meter reports being cut off for ``cause``."""
 
-    STATES: ClassVar[dict[str, str]] = {"prepaid_cutoff": "disconnected_negative_balance", "arrears_cutoff": "disconnected_arrears"}
+    STATES: ClassVar[dict[str, str]] = {
+        "prepaid_cutoff": "disconnected_negative_balance",
+        "arrears_cutoff": "disconnected_arrears",
+    }
 
     def __init__(self, core: Any, cause: str) -> None:
         self._core, self._cause = core, cause

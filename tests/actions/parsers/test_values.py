@@ -128,7 +128,16 @@ def test_impossible_date() -> None:
 
 @pytest.mark.parametrize(
     ("said", "meant"),
-    [("有", True), ("有的，购房合同", True), ("没问题", True), ("确认无误", True), ("没有", False), ("还没办", False), ("不用了", False), ("什么算产权证明", None)],
+    [
+        ("有", True),
+        ("有的，购房合同", True),
+        ("没问题", True),
+        ("确认无误", True),
+        ("没有", False),
+        ("还没办", False),
+        ("不用了", False),
+        ("什么算产权证明", None),
+    ],
 )
 def test_yes_or_no(said: str, meant: bool | None) -> None:
     assert parse_yes_no(said) is meant

@@ -224,7 +224,9 @@ def filled_new_connection() -> Conversation:
     activate(conversation, validator, "apply_new_connection")
     answer(conversation, validator, "applicant_name", "张伟", person_name="张伟")
     answer(conversation, validator, "id_number", ID)
-    answer(conversation, validator, "service_address", "城东区滨河路阳光小区5栋2单元301", address="城东区滨河路阳光小区5栋2单元301")
+    answer(
+        conversation, validator, "service_address", "城东区滨河路阳光小区5栋2单元301", address="城东区滨河路阳光小区5栋2单元301"
+    )
     answer(conversation, validator, "property_proof", "有", intent="affirm")
     answer(conversation, validator, "contact_phone", "13958806613", phone="13958806613")
     answer(conversation, validator, "capacity_kw", "8")

@@ -40,6 +40,10 @@ def test_paid_follows_what_the_text_says() -> None:
 def test_charts_are_oldest_first_and_json_numbers() -> None:
     chart = bills_chart([a_bill("2026-10", "260"), a_bill("2026-08", "510"), a_bill("2026-09", "300")])
     assert chart["title"] == "2026年8月至2026年10月用电量" and chart["unit"] == "度"
-    assert chart["points"] == [{"label": "2026-08", "kwh": 510.0}, {"label": "2026-09", "kwh": 300.0}, {"label": "2026-10", "kwh": 260.0}]
+    assert chart["points"] == [
+        {"label": "2026-08", "kwh": 510.0},
+        {"label": "2026-09", "kwh": 300.0},
+        {"label": "2026-10", "kwh": 260.0},
+    ]
     months = months_chart([MonthUsage(period="2026-02", kwh=Decimal("12.5")), MonthUsage(period="2026-01", kwh=Decimal(210))])
     assert json.loads(json.dumps(months))["points"] == [{"label": "2026-01", "kwh": 210.0}, {"label": "2026-02", "kwh": 12.5}]

@@ -114,7 +114,10 @@ def test_work_order_needs_an_idempotency_key_and_a_known_type(client: TestClient
     body = {"type": "complain", "fields": {"description": "抄表员态度不好"}, "contact_phone": "13800138000"}
     assert error_of(client.post("/api/work-orders", json=body, headers=AUTH), 422) == "invalid_request"
     bad_type = {**body, "type": "teleport"}
-    assert error_of(client.post("/api/work-orders", json=bad_type, headers={**AUTH, "Idempotency-Key": "x1"}), 422) == "bad_work_order_type"
+    assert (
+        error_of(client.post("/api/work-orders", json=bad_type, headers={**AUTH, "Idempotency-Key": "x1"}), 422)
+        == "bad_work_order_type"
+    )
     created = client.post("/api/work-orders", json=body, headers={**AUTH, "Idempotency-Key": "complaint-1"})
     assert created.status_code == 201 and created.json()["type"] == "complain"
 

@@ -172,7 +172,10 @@ def test_identity_check_and_contact_change(gw: CoreGateway) -> None:
 
 
 def test_quote_is_the_cli_quote(gw: CoreGateway) -> None:
-    assert gw.quote({"tariff": "residential_tiered", "period": "2026-03", "kwh": 230, "prior_kwh_this_year": 410})["total"] == "123.74"
+    assert (
+        gw.quote({"tariff": "residential_tiered", "period": "2026-03", "kwh": 230, "prior_kwh_this_year": 410})["total"]
+        == "123.74"
+    )
     with pytest.raises(CoreError) as err:
         gw.quote({"tariff": "residential_tiered", "period": "2026-03", "kwh": -1})
     assert err.value.code == "negative_kwh"
@@ -261,7 +264,10 @@ def test_tariff_facts_are_tariffs_yml(gw: CoreGateway) -> None:
     assert (late.residential_daily_rate, late.non_residential_current_year_daily_rate,
             late.non_residential_previous_years_daily_rate) == (Decimal("0.001"), Decimal("0.002"), Decimal("0.003"))
     assert facts.prepaid.balance_alerts_yuan == [30, 10]
-    assert (facts.prepaid.disconnect, facts.prepaid.reconnect) == (TARIFFS["prepaid"]["disconnect"], TARIFFS["prepaid"]["reconnect"])
+    assert (facts.prepaid.disconnect, facts.prepaid.reconnect) == (
+        TARIFFS["prepaid"]["disconnect"],
+        TARIFFS["prepaid"]["reconnect"],
+    )
 
 
 # -- calculators -------------------------------------------------------------------------------

@@ -102,8 +102,14 @@ def test_wang_wu_has_the_planned_outage_three_days_after_seeding(module_db) -> N
 
 
 def test_zhao_liu_registers_match_the_stated_peak_valley_split(session) -> None:  # type: ignore[no-untyped-def]
-    reads = list(session.scalars(
-        select(models.MonthlyRead).join(models.Meter).where(models.Meter.account_no == "3300012348").order_by(models.MonthlyRead.period)))
+    reads = list(
+        session.scalars(
+            select(models.MonthlyRead)
+            .join(models.Meter)
+            .where(models.Meter.account_no == "3300012348")
+            .order_by(models.MonthlyRead.period)
+        )
+    )
     assert [[int(r.kwh_peak), int(r.kwh_valley)] for r in reads] == CUSTOMERS["3300012348"]["monthly_peak_valley_kwh_2026"]
 
 
@@ -123,7 +129,9 @@ def test_sun_ba_is_a_13_digit_large_household(module_db) -> None:  # type: ignor
 def test_console_agents_have_scrypt_hashes_of_the_demo_password(session) -> None:  # type: ignore[no-untyped-def]
     agents = {a.username: a for a in session.scalars(select(models.Agent))}
     assert set(agents) == {"agent01", "agent02"} and agents["agent02"].display_name == "客服02"
-    assert all(a.password_hash.startswith("$argon2id$") and verify_password("demo-agent-01", a.password_hash) for a in agents.values())
+    assert all(
+        a.password_hash.startswith("$argon2id$") and verify_password("demo-agent-01", a.password_hash) for a in agents.values()
+    )
     assert not verify_password("wrong", agents["agent01"].password_hash)
 
 

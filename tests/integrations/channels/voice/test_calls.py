@@ -88,7 +88,9 @@ def test_outage_reported_by_speech_is_read_in_pieces(hub) -> None:  # type: igno
     line.say(("我家停电了", 0.91))
     assert said_to_bot(h) == ["我家停电了"]
     first = line.heard
-    assert first.startswith("您所在的区域今天有计划停电。停电时间为8点到17点") and first.endswith("需要继续听请说“继续”，或按星号键。")
+    assert first.startswith("您所在的区域今天有计划停电。停电时间为8点到17点") and first.endswith(
+        "需要继续听请说“继续”，或按星号键。"
+    )
     assert "报修" not in first  # the rest waits
 
     line.say("继续")

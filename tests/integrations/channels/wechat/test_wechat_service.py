@@ -91,7 +91,9 @@ def test_an_agents_reply_and_the_rating_request_arrive_as_customer_service_messa
     detail = agent.get(f"/api/console/conversations/{row['id']}").json()
     assert detail["customer"]["account"].startswith("3300")  # the bound account's panel
     assert agent.post(f"/api/console/conversations/{row['id']}/claim").status_code == 200
-    assert agent.post(f"/api/console/conversations/{row['id']}/messages", json={"text": "您好，我是客服小王。"}).status_code == 201
+    assert (
+        agent.post(f"/api/console/conversations/{row['id']}/messages", json={"text": "您好，我是客服小王。"}).status_code == 201
+    )
     assert hub.wechat.reply_text(hub.wechat.text(OPENID, "我上个月电费不对")) is None  # the agent reads it
     assert agent.post(f"/api/console/conversations/{row['id']}/resolve").status_code == 200
     hub.settle()
