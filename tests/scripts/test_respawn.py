@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -89,7 +89,7 @@ def alive(pid: int) -> bool:
 
 
 @pytest.fixture
-def fake(tmp_path: Path) -> Callable[..., Wrapped]:
+def fake(tmp_path: Path) -> Iterator[Callable[..., Wrapped]]:
     script = tmp_path / "fake_service.py"
     script.write_text(FAKE_SERVICE)
     started: list[Wrapped] = []
