@@ -86,6 +86,7 @@ bench: build
 	$(VENV)/bin/python -m knowledge_base.bench
 	$(VENV)/bin/python -m benchmarks.hub_bench
 	$(VENV)/bin/python -m benchmarks.wechat_bench
+	$(VENV)/bin/python -m benchmarks.load_bench
 
 clean:
 	rm -rf var models $(VENV) $(RVENV)

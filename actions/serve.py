@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 
 from rasa_sdk import utils
 from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
@@ -27,6 +28,7 @@ from rasa_sdk.endpoint import create_app_for_serve, create_argument_parser
 from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic
 
+from actions.dialogue.knowledge import load_searcher
 from backend_core.core.config import CoreSettings
 from backend_core.core.production import DEFAULT_SERVICE_TOKEN, refuse_published_defaults
 
@@ -49,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     utils.update_sanic_log_level()
 
+    # The knowledge base (encoder, indexes) loads in the background now rather than on the
+    # first policy question, which would otherwise wait seconds for it (tens of seconds on
+    # a busy machine, past the hub's patience).
+    threading.Thread(target=load_searcher, name="kb-preload", daemon=True).start()
     executor = ActionExecutor()
     executor.register_package(args.actions_module or args.actions)
     app = create_app_for_serve(executor, cors_origins=args.cors, endpoints=args.endpoints)

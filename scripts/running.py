@@ -73,8 +73,11 @@ class RunningSystem:
         return status
 
 
-def start_system(hub_db: Path, ready_timeout_s: int = 300, extra_env: dict[str, str] | None = None) -> RunningSystem:
-    """Run scripts/supervise.py on free ports and wait for its ready line."""
+def start_system(
+    hub_db: Path, ready_timeout_s: int = 300, extra_env: dict[str, str] | None = None, module: str = "scripts.supervise"
+) -> RunningSystem:
+    """Run `make run`'s supervisor (or ``module``, e.g. the scaled mode's) on free ports and
+    wait for its ready line."""
     ports = {name: free_port() for name in ("HUB_PORT", "RASA_PORT", "ACTION_PORT", "CORE_PORT")}
     marker = uuid.uuid4().hex
     env = {
@@ -88,7 +91,7 @@ def start_system(hub_db: Path, ready_timeout_s: int = 300, extra_env: dict[str, 
         **(extra_env or {}),
     }
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "supervise.py")],
+        [sys.executable, "-m", module],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     system = RunningSystem(process, {k.removesuffix("_PORT").lower(): v for k, v in ports.items()}, marker, env)
@@ -103,3 +106,9 @@ def start_system(hub_db: Path, ready_timeout_s: int = 300, extra_env: dict[str, 
         raise StartFailed("".join(system.output[-80:]))
     system.keep_reading()
     return system
+
+
+def start_scaled_system(base: Path, ready_timeout_s: int = 600, extra_env: dict[str, str] | None = None) -> RunningSystem:
+    """`make run-scaled` on free ports, its PostgreSQL and Redis in ``base``."""
+    servers = {"SCALED_DIR": str(base), "SCALED_POSTGRES_PORT": str(free_port()), "SCALED_REDIS_PORT": str(free_port())}
+    return start_system(base / "hub.db", ready_timeout_s, {**servers, **(extra_env or {})}, module="scripts.scaled")

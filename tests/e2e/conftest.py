@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
-from typing import Any, Iterator
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
+import psutil
 import pytest
 
-from scripts.running import RunningSystem, StartFailed, start_system
+from scripts.running import RunningSystem, StartFailed, start_scaled_system, start_system
 from scripts.serving import ServedApi
 from scripts.wechat_sim import APP_ID, APP_SECRET, TOKEN, WeChatApiStandIn
 
@@ -23,7 +27,7 @@ def wechat_api() -> Iterator[WeChatApiStandIn]:
 
 
 @pytest.fixture(scope="session")
-def system(tmp_path_factory: pytest.TempPathFactory, wechat_api: WeChatApiStandIn) -> Iterator[RunningSystem]:
+def embedded_system(tmp_path_factory: pytest.TempPathFactory, wechat_api: WeChatApiStandIn) -> Iterator[RunningSystem]:
     env = {
         "AGENT_HOURS": "00:00-24:00",  # agents on duty at any hour: hand-over checks do not depend on the clock
         "WECHAT_TOKEN": TOKEN, "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": APP_SECRET,
@@ -36,6 +40,31 @@ def system(tmp_path_factory: pytest.TempPathFactory, wechat_api: WeChatApiStandI
         pytest.fail(f"system did not start:\n{exc}")
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def system(embedded_system: RunningSystem) -> RunningSystem:
+    """The system most end-to-end tests use: `make run`'s."""
+    return embedded_system
+
+
+@pytest.fixture(scope="session")
+def scaled_system() -> Iterator[RunningSystem]:
+    """`make run-scaled` on free ports: PostgreSQL, Redis, HAProxy, two replicas each of hub,
+    Rasa and actions. Its directory is not under pytest's temporary root, which only we
+    may enter: PostgreSQL runs as its own user."""
+    base = Path(tempfile.mkdtemp(prefix="test-scaled-"))
+    base.chmod(0o755)
+    try:
+        running = start_scaled_system(base, extra_env={"AGENT_HOURS": "00:00-24:00"})
+    except StartFailed as exc:
+        pytest.fail(f"the scaled system did not start:\n{exc}")
+    yield running
+    running.stop()
+    leftovers = [p.info["name"] for p in psutil.process_iter(["name", "cmdline"])
+                 if str(base) in " ".join(p.info["cmdline"] or [])]
+    shutil.rmtree(base, ignore_errors=True)
+    assert not leftovers, f"outlived Ctrl-C: {leftovers}"
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -17,6 +17,13 @@ import pytest
 from scripts.running import RunningSystem
 
 
+@pytest.fixture(scope="module", params=["make run", "make run-scaled"])
+def system(request: pytest.FixtureRequest) -> RunningSystem:
+    """Every conversation on the embedded system and again through the scaled one, where
+    consecutive turns land on different replicas."""
+    return request.getfixturevalue("embedded_system" if request.param == "make run" else "scaled_system")
+
+
 class Chat:
     """One customer on the web widget."""
 

@@ -7,40 +7,26 @@ from __future__ import annotations
 import csv
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import psutil
 import pytest
 
-from scripts.running import ROOT, RunningSystem, StartFailed, start_scaled_system
+from scripts.running import ROOT, RunningSystem
 
 LOAD_USERS = 12
 LOAD_SECONDS = 50
 
 
-@pytest.fixture(scope="module")
-def scaled() -> Iterator[tuple[RunningSystem, Path]]:
-    # Not under pytest's temporary root: PostgreSQL runs as its own user and must reach it.
-    base = Path(tempfile.mkdtemp(prefix="test-scaled-"))
-    base.chmod(0o755)
-    try:
-        system = start_scaled_system(base, extra_env={"AGENT_HOURS": "00:00-24:00"})
-    except StartFailed as exc:
-        pytest.fail(f"the scaled system did not start:\n{exc}")
-    yield system, base
-    system.stop()
-    assert not any(p.info["name"] in ("haproxy", "redis-server", "postgres") and str(base) in " ".join(p.info["cmdline"] or [])
-                   for p in psutil.process_iter(["name", "cmdline"])), "a server outlived Ctrl-C"
-    shutil.rmtree(base, ignore_errors=True)
+@pytest.fixture
+def scaled(scaled_system: RunningSystem) -> tuple[RunningSystem, Path]:
+    return scaled_system, Path(scaled_system.env["SCALED_DIR"])
 
 
 def replica_ports(base: Path) -> dict[str, int]:
