@@ -86,9 +86,10 @@ def locust(system: RunningSystem, users: int, seconds: int, think_s: float, out:
 
 
 SERVICES = {  # what a process's command line says it is
-    "hub": "integrations.main:app", "rasa": "bot.serve", "actions": "rasa_sdk", "core": "backend_core.api.main",
+    "hub": "integrations.main:app", "rasa": "bot.serve", "actions": "actions.serve", "core": "backend_core.api.main",
     "haproxy": "haproxy", "redis": "redis-server", "postgres": "postgres",
 }
+REDIS_TITLE = "redis-server 127.0.0.1:"  # redis-server replaces its command line with this
 
 
 def stack(system: RunningSystem) -> dict[str, list[psutil.Process]]:
@@ -99,7 +100,9 @@ def stack(system: RunningSystem) -> dict[str, list[psutil.Process]]:
     found: dict[str, list[psutil.Process]] = {}
     for process in psutil.process_iter(["pid", "name", "cmdline"]):
         cmdline = " ".join(process.info["cmdline"] or [])
-        ours = process.info["pid"] in pids or bool(scaled_dir and (scaled_dir in cmdline or _postgres_of(process, scaled_dir)))
+        ours = process.info["pid"] in pids or bool(scaled_dir and (
+            scaled_dir in cmdline or _postgres_of(process, scaled_dir)
+            or cmdline.startswith(REDIS_TITLE + system.env.get("SCALED_REDIS_PORT", "-"))))
         service = next((name for name, needle in SERVICES.items() if needle in cmdline), None)
         wrapper = process.info["name"] in ("sh", "bash") or "respawn.py" in cmdline  # honcho's shell, our respawner
         if ours and service and not wrapper:
