@@ -8,10 +8,7 @@ other tests), stopped and started under the running hub.
 from __future__ import annotations
 
 import itertools
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,28 +16,16 @@ from sqlalchemy import create_engine, func, select
 
 from integrations.models import Conversation, ConversationEvent, Message
 from integrations.routing import BOT_UNAVAILABLE
-from scripts.ports import free_port
-from scripts.servers import PostgresCluster, ServerUnavailable, postgres_bin
+from scripts.servers import PostgresCluster, postgres_bin
 from tests.integrations.conftest import Hub
+from tests.postgres import start_cluster
 
 pytestmark = pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL not installed (apt-get install postgresql)")
 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[PostgresCluster]:
-    base = Path(tempfile.mkdtemp(prefix="test-pg-down-"))
-    try:
-        cluster = PostgresCluster.at(base, free_port())
-        cluster.start(fsync=False)
-    except ServerUnavailable as exc:
-        shutil.rmtree(base, ignore_errors=True)
-        pytest.fail(f"PostgreSQL could not start: {exc}")
-    yield cluster
-    try:
-        cluster.stop("immediate")
-    except ServerUnavailable:
-        pass  # a test left it stopped
-    shutil.rmtree(base, ignore_errors=True)
+    yield from start_cluster(prefix="test-pg-down-")
 
 
 _databases = itertools.count()
