@@ -50,7 +50,7 @@ CHUNK = 2000  # customers per insert batch
 GOALS = {"bills_per_s": 5000, "lookup_p95_ms": 5.0}
 
 
-def _rows_sql(conn: Connection, table: Any, columns: Sequence[str], rows: Iterable[tuple]) -> None:  # type: ignore[type-arg]
+def _rows_sql(conn: Connection, table: Any, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
     """Plain DB-API executemany on SQLite (no per-value processing); SQLAlchemy insert elsewhere."""
     if conn.dialect.name == "sqlite":
         placeholders = ", ".join("?" for _ in columns)
@@ -147,10 +147,11 @@ def _seed_batch(conn: Connection, ids: range, rng: np.random.Generator, py_rng: 
 
 
 def _monthly_rows(ids: range, classes: np.ndarray, monthly: np.ndarray, peak_share: np.ndarray,
-                  periods: list[Period], dialect: str) -> Iterable[tuple]:  # type: ignore[type-arg]
+                  periods: list[Period], dialect: str) -> Iterable[tuple[Any, ...]]:
     for k, meter_id in enumerate(ids):
         register = 1000.0
         for m, period in enumerate(periods):
+            row: tuple[float | None, ...]  # critical, peak, flat, valley or rest, demand, kvarh
             kwh = float(monthly[k, m])
             register = round(register + kwh, 3)
             peak = round(kwh * float(peak_share[k]), 3)

@@ -89,7 +89,7 @@ def main() -> None:
                 def balance_turns(service: str) -> list[float]:
                     """Verify 李四 (prepaid), then ask for the balance ten times per conversation;
                     each of those turns runs an action that reads the database through the core."""
-                    timings = []
+                    timings: list[float] = []
                     for i in range(args.turns // 10):
                         sender = f"bench-{service}-{i}-{time.time_ns()}"
                         for text in ("查余额", "3300012346", "9001"):

@@ -34,15 +34,21 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
 from knowledge_base import compose as kb_compose
 from knowledge_base import encoder as kb_encoder
 from knowledge_base.core.config import shown_path
-from knowledge_base.search import SearchResult, get_searcher
+from knowledge_base.search import Searcher, SearchResult, get_searcher
+
+Block = kb_compose._Block
+Scorer = Callable[[kb_compose.Query, Block], float]
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[1]
 JUDGEMENTS = ROOT / "benchmarks" / "compose_judgements.jsonl"
@@ -54,26 +60,26 @@ def _norm(text: str) -> str:
     return re.sub(r"\W", "", text)
 
 
-def _evidence(block) -> list[str]:
+def _evidence(block: Block) -> list[str]:
     """Strings whose presence in an answer shows the block was said."""
     return [_norm(p.text)[:12] for p in block.pieces if _norm(p.text)]
 
 
-def _block_of(blocks, text: str):
+def _block_of(blocks: tuple[Block, ...], text: str) -> Block:
     key = _norm(text)[:16]
     for block in blocks:
-        names = [block.question.text] if block.kind == "faq" else [p.text for p in block.pieces]
+        names = [block.question.text] if block.question is not None else [p.text for p in block.pieces]  # an FAQ
         if any(_norm(n).startswith(key) for n in names):
             return block
     raise LookupError(f"judged part not found: {text}")
 
 
-def _result_for(searcher, doc_id: str, section: str) -> SearchResult:
+def _result_for(searcher: Searcher, doc_id: str, section: str) -> SearchResult:
     chunk = searcher.index.chunks[searcher.index.section_chunks[(doc_id, section)][0]]
     return SearchResult(doc_id=doc_id, title=chunk.title, section=section, text=chunk.text, score=1.0)
 
 
-def _judge(answer: str, blocks, gold) -> tuple[bool, int, int]:
+def _judge(answer: str, blocks: tuple[Block, ...], gold: list[Block]) -> tuple[bool, int, int]:
     """(answers, parts said, parts said that answer)."""
     said_text = _norm(answer)
     said = [b for b in blocks if any(e in said_text for e in _evidence(b))]
@@ -85,7 +91,7 @@ class EncoderScore:
     """compose.score plus `weight` times the encoder's cosine of question and part, centred
     on the section's mean cosine so that KEEP_RATIO keeps its meaning (or the cosine alone)."""
 
-    def __init__(self, searcher, weight: float, alone: bool = False):
+    def __init__(self, searcher: Searcher, weight: float, alone: bool = False) -> None:
         self.searcher, self.weight, self.alone = searcher, weight, alone
         self.lexical = kb_compose.score
         self.cache: dict[str, np.ndarray] = {}
@@ -98,19 +104,20 @@ class EncoderScore:
         return self.cache[text]
 
     @staticmethod
-    def text(block) -> str:
-        return block.question.text if block.kind == "faq" else block.lead + "".join(p.text for p in block.pieces)
+    def text(block: Block) -> str:
+        return block.question.text if block.question is not None else block.lead + "".join(p.text for p in block.pieces)
 
-    def prepare(self, question: str, blocks) -> None:
+    def prepare(self, question: str, blocks: tuple[Block, ...]) -> None:
         self.question = kb_encoder.embed(self.searcher.model, [question])[0]
         self.centre = 0.0 if self.alone else float(np.mean([self.vector(self.text(b)) @ self.question for b in blocks]))
 
-    def __call__(self, query, block) -> float:
+    def __call__(self, query: kb_compose.Query, block: Block) -> float:
         cosine = float(self.vector(self.text(block)) @ self.question) - self.centre
         return cosine if self.alone else self.lexical(query, block) + self.weight * cosine
 
 
-def evaluate(searcher, judged: list[dict], *, variant=None, path: str = "section") -> dict:
+def evaluate(searcher: Searcher, judged: list[dict[str, Any]], *, variant: EncoderScore | None = None,
+             path: str = "section") -> dict[str, Any]:
     """Answered / on-topic / length over the judged questions for one scoring variant."""
     answered, said, good, lengths, missed = 0, 0, 0, [], []
     counted = top1 = stale = 0
@@ -157,20 +164,21 @@ def evaluate(searcher, judged: list[dict], *, variant=None, path: str = "section
     }
 
 
-def with_score(variant, fn):
+def with_score(variant: Scorer, fn: Callable[[], T]) -> T:
     original = kb_compose.score
-    kb_compose.score = variant
+    kb_compose.score = variant  # type: ignore[assignment]  # the benchmark swaps compose's scorer for a variant
     try:
         return fn()
     finally:
         kb_compose.score = original
 
 
-def speed(searcher) -> dict:
+def speed(searcher: Searcher) -> dict[str, Any]:
     """Compose latency over every section with generic questions and its heading."""
     kb_compose.parse_section.cache_clear()
     sections = list(searcher.index.section_chunks)
-    cold, warm = [], []
+    cold: list[float] = []
+    warm: list[float] = []
     for doc_id, section in sections:
         result = _result_for(searcher, doc_id, section)
         for n, question in enumerate([section, *GENERIC]):
@@ -208,11 +216,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     lexical = kb_compose.score
 
-    def no_figure_bonus(query, block) -> float:
+    def no_figure_bonus(query: kb_compose.Query, block: Block) -> float:
         bonus = query.wants_figures and block.kind != "faq" and any(p.has_figure for p in block.pieces)
         return lexical(query, block) - kb_compose.FIGURE_BONUS * bonus
 
-    variants: dict[str, object] = {"lexical (shipped)": None, "lexical, no figure bonus": no_figure_bonus}
+    variants: dict[str, Scorer | None] = {"lexical (shipped)": None, "lexical, no figure bonus": no_figure_bonus}
     for weight in ENCODER_WEIGHTS:
         variants[f"lexical + {weight} x encoder cosine"] = EncoderScore(searcher, weight)
     variants["encoder cosine alone"] = EncoderScore(searcher, 1.0, alone=True)

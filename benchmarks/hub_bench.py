@@ -29,9 +29,10 @@ from pathlib import Path
 
 import httpx
 import websockets
+from websockets.asyncio.client import ClientConnection
 
 from benchmarks.bot_bench import percentile
-from scripts.running import ROOT, start_system
+from scripts.running import ROOT, RunningSystem, start_system
 
 # Small talk that changes the bot's answer every turn (the hub offers a human after three
 # identical answers, which would make the hub's turns different work from Rasa's).
@@ -39,7 +40,7 @@ TURNS = ("你好", "谢谢", "你好", "谢谢", "你好")
 DELIVERY_TIMEOUT_S = 30.0  # a message not on its socket by then counts as lost (the run fails)
 
 
-def overhead(system, conversations: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def overhead(system: RunningSystem, conversations: int) -> dict[str, float]:
     """p50 of turns via the hub and via Rasa directly, interleaved turn by turn.
 
     Each conversation has TURNS turns: the first opens a conversation (the hub creates its
@@ -84,7 +85,7 @@ async def live_delivery(base_url: str, sockets: int, rate: float) -> dict[str, f
         ))
         await asyncio.sleep(1.0)  # every socket subscribed
 
-        async def one(session: dict[str, str], connection) -> float:  # type: ignore[no-untyped-def]
+        async def one(session: dict[str, str], connection: ClientConnection) -> float:
             start = time.perf_counter()
             response = await client.post(
                 "/webhooks/rest/webhook", json={"sender": session["sender"], "message": "", "metadata": {"channel": "web"}},
@@ -96,7 +97,7 @@ async def live_delivery(base_url: str, sockets: int, rate: float) -> dict[str, f
                 if frame["author"] == "bot":
                     return (time.perf_counter() - start) * 1000
 
-        async def paced(index: int, session: dict[str, str], connection) -> float:  # type: ignore[no-untyped-def]
+        async def paced(index: int, session: dict[str, str], connection: ClientConnection) -> float:
             await asyncio.sleep(index / rate)
             return await one(session, connection)
 

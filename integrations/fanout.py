@@ -87,7 +87,8 @@ class RedisBus:
         try:
             if await self._redis.set(key, self.replica, nx=True, px=int(for_s * 1000)):
                 return True
-            if (await self._redis.get(key) or b"").decode() == self.replica:
+            held = await self._redis.get(key)
+            if (held.decode() if isinstance(held, bytes) else held) == self.replica:
                 await self._redis.pexpire(key, int(for_s * 1000))
                 return True
         except RedisError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -20,7 +21,7 @@ MAX_SENDERS = 100_000  # least recently seen buckets are forgotten beyond this
 
 
 class RateLimiter:
-    def __init__(self, burst: int, per_s: float, clock=time.monotonic) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, burst: int, per_s: float, clock: Callable[[], float] = time.monotonic) -> None:
         self._burst, self._rate, self._clock = float(burst), per_s, clock
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 

@@ -19,15 +19,17 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import faiss
 import numpy as np
 import torch
 
 from knowledge_base import encoder as _encoder
-from knowledge_base.core.config import REPO_ROOT, IndexType, get_settings, shown_path
+from knowledge_base.core.config import REPO_ROOT, IndexType, KBSettings, get_settings, shown_path
 from knowledge_base.index import HybridIndex, LexicalIndex, Mode, build_dense
 from knowledge_base.search import Searcher, serve_single_threaded
 from knowledge_base.segment import tokenize
@@ -46,13 +48,16 @@ def _percentiles(seconds: list[float]) -> dict[str, float]:
     return {"p50_ms": round(float(np.percentile(ms, 50)), 2), "p95_ms": round(float(np.percentile(ms, 95)), 2)}
 
 
-def _timed(fn, *args) -> tuple[float, object]:
+T = TypeVar("T")
+
+
+def _timed(fn: Callable[..., T], *args: Any) -> tuple[float, T]:
     started = time.perf_counter()
     value = fn(*args)
     return time.perf_counter() - started, value
 
 
-def _latency(fn, *args, before=None) -> float:
+def _latency(fn: Callable[..., object], *args: Any, before: Callable[[], object] | None = None) -> float:
     """Median of REPEATS timings of one call (`before` runs untimed ahead of each)."""
     samples = []
     for _ in range(REPEATS):
@@ -63,7 +68,7 @@ def _latency(fn, *args, before=None) -> float:
 
 
 @contextmanager
-def _all_threads():
+def _all_threads() -> Iterator[None]:
     """Index builds and bulk encoding run in the ingest process, on all cores; queries
     run single-threaded as in Searcher (see search.serve_single_threaded)."""
     cores = os.cpu_count() or 1
@@ -109,7 +114,7 @@ def synthetic_corpus(index: HybridIndex, size: int, rng: np.random.Generator) ->
 
 
 def bench_synthetic(index: HybridIndex, query_vectors: np.ndarray, query_tokens: list[list[str]], size: int,
-                    kinds: list[IndexType], settings) -> dict:
+                    kinds: list[IndexType], settings: KBSettings) -> dict:
     """BM25 is built once per size (it does not depend on the dense kind); each dense kind
     is built and queried on the same vectors, and compared with the exact flat index."""
     rng = np.random.default_rng(SEED)

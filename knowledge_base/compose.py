@@ -424,7 +424,7 @@ class Query:
     wants_list: bool
 
     @classmethod
-    def of(cls, question: str, idf: dict[str, float] | None, context: str = "") -> Query:
+    def of(cls, question: object, idf: dict[str, float] | None, context: str = "") -> Query:
         """Terms of the question, of its figures written as digits (二十一号 -> 21日) and of
         the parts of a guide it asks for (要带啥 -> 所需材料), weighted by the index's IDF
         (without an index, words above single characters). Terms that are also in

@@ -47,7 +47,7 @@ class EvalQuestion:
         """What counts as a hit at `level`: (doc_id, section) pairs, or a doc_id."""
         if level == "document":
             return {self.doc_id} if self.doc_id else set()
-        own = {(self.doc_id, self.section)} if self.doc_id and self.section else set()
+        own: set[tuple[str, str] | str] = {(self.doc_id, self.section)} if self.doc_id and self.section else set()
         return own | set(self.also) if level == "answer" else own
 
 

@@ -72,6 +72,7 @@ def build_dense(embeddings: np.ndarray, kind: IndexType) -> faiss.Index:
     few clusters only (nprobe), at some recall cost.
     """
     n, dim = embeddings.shape
+    index: faiss.Index
     if kind is IndexType.hnsw:
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
@@ -79,9 +80,10 @@ def build_dense(embeddings: np.ndarray, kind: IndexType) -> faiss.Index:
     elif kind is IndexType.ivf:
         nlist = max(1, min(int(4 * math.sqrt(n)), n // 39 or 1))
         quantizer = faiss.IndexFlatIP(dim)
-        index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
-        index.train(embeddings)
-        index.nprobe = min(IVF_NPROBE, nlist)
+        ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        ivf.train(embeddings)
+        ivf.nprobe = min(IVF_NPROBE, nlist)
+        index = ivf
     else:
         index = faiss.IndexFlatIP(dim)
     if n:

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 import faiss
+import numpy as np
 import torch
 from pydantic import BaseModel
 
@@ -97,7 +98,7 @@ class Searcher:
         self._lock = threading.Lock()
         self._embed_cached = lru_cache(maxsize=1024)(self._embed)
 
-    def _embed(self, text: str):
+    def _embed(self, text: str) -> np.ndarray:
         with self._lock:  # a fast tokenizer fails ("Already borrowed") when two threads use it at once
             return _encoder.embed(self.model, [text])[0]
 
@@ -157,8 +158,8 @@ class Searcher:
         return Judged(self.ranking(question, k=1, without_keys_of=without_keys_of).best_score,
                       self.on_topic(question))
 
-    def search(self, question: str, k: int = 3) -> SearchResponse:
-        """The answer to one question; never raises on odd input."""
+    def search(self, question: object, k: int = 3) -> SearchResponse:
+        """The answer to one question; never raises on odd input (a value from JSON may be anything)."""
         question = question if isinstance(question, str) else ""
         ranking = self.ranking(question, k=k)
         answerable = (

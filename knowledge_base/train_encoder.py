@@ -235,9 +235,12 @@ def pair_batches(pairs: list[Pair], per_batch: int, rng: random.Random) -> list[
     return batches
 
 
-def schedule_batches(inputs: TrainingInputs, config: TrainConfig, rng: random.Random) -> list:
+Batch = QuestionBatch | list[Pair]  # questions with their sections, or paraphrase pairs
+
+
+def schedule_batches(inputs: TrainingInputs, config: TrainConfig, rng: random.Random) -> list[Batch]:
     """All batches of the run in a fixed (seeded) order."""
-    batches: list = []
+    batches: list[Batch] = []
     for _ in range(config.question_epochs):
         batches += question_batches(inputs.sections, config.sections_per_batch, rng)
     for _ in range(config.paraphrase_epochs):
@@ -254,7 +257,7 @@ def _seed_everything(seed: int, threads: int) -> None:
     torch.use_deterministic_algorithms(True, warn_only=True)
 
 
-def _batch_loss(model: SentenceTransformer, pair_loss: MultipleNegativesRankingLoss, batch) -> torch.Tensor:
+def _batch_loss(model: SentenceTransformer, pair_loss: MultipleNegativesRankingLoss, batch: Batch) -> torch.Tensor:
     if isinstance(batch, QuestionBatch):
         questions = model(model.preprocess(batch.questions))["sentence_embedding"]
         passages = model(model.preprocess(batch.passages))["sentence_embedding"]

@@ -153,7 +153,7 @@ def section_questions(questions: Iterable[Question], chunks: list[Chunk]) -> lis
 
 def paraphrase_pairs(groups: dict[str, list[str]]) -> list[Pair]:
     """Each text paired with the next one of its group (a chain covers the group)."""
-    pairs = []
+    pairs: list[Pair] = []
     for group, texts in sorted(groups.items()):
         unique = list(dict.fromkeys(texts))
         pairs.extend(Pair(a, b, group) for a, b in pairwise(unique))

@@ -38,8 +38,8 @@ def example_lines(path: Path) -> list[str]:
             continue
         if line.strip() and not line.startswith((" ", "\t")):
             inside = False
-        elif inside and EXAMPLE.match(line):
-            out.append(EXAMPLE.match(line).group(2))
+        elif inside and (example := EXAMPLE.match(line)):
+            out.append(example.group(2))
     return out
 
 

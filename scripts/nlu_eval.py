@@ -104,7 +104,9 @@ def load_test_split(tests: list[Path], training: TrainingLines) -> tuple[list[tu
     cover (scripts/heldout.py), the count dropped per file, and the files that annotate
     no entity at all (intent-only sets: their unannotated values are no misses)."""
     files = [f for t in tests for f in (sorted(t.glob("*.yml")) if t.is_dir() else [t])]
-    kept, dropped, intent_only = [], Counter(), set()
+    kept: list[tuple[str, Any]] = []
+    dropped: Counter[str] = Counter()
+    intent_only: set[str] = set()
     for path in files:
         messages = [m for m in load_data(str(path)).training_examples if m.get("intent")]
         if not any(m.get("entities") for m in messages):
@@ -175,7 +177,7 @@ def evaluate(model: Path, test_dir: list[Path], train_dir: Path) -> dict[str, An
         for intent, c in intent_counts.items() if c["tp"] + c["fn"]
     }
     per_entity = {label: prf(c["tp"], c["fp"], c["fn"]) for label, c in sorted(entity_counts.items())}
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for c in entity_counts.values():
         totals.update(c)
     n = len(examples)

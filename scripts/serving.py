@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 from scripts.ports import free_port
 
@@ -12,7 +14,7 @@ from scripts.ports import free_port
 class ServedApi:
     """The FastAPI app under uvicorn in a background thread, on a free port."""
 
-    def __init__(self, app: object) -> None:
+    def __init__(self, app: Callable[..., Any]) -> None:
         import uvicorn
 
         self.port = free_port()

@@ -97,10 +97,10 @@ class AccountAction(AlsoAnswers, SafeAction, ABC):
             answered = reply_to_question(dispatcher, tracker, latest_text(tracker))
             if answered is not None:
                 return answered
-        gate = require_identity(tracker, self.action_name)
-        if gate is not None:
-            return gate
-        return self.answer(dispatcher, tracker, verified_for(tracker), get_gateway()) or []
+        account = verified_for(tracker)
+        if account is None:  # verify first, then this action runs again
+            return require_identity(tracker, self.action_name) or []
+        return self.answer(dispatcher, tracker, account, get_gateway()) or []
 
     @abstractmethod
     def answer(

@@ -89,6 +89,8 @@ def _tou_price(q: FigureQuestion) -> str:
 
 
 def _energy_cost(q: FigureQuestion) -> str:
+    if q.kwh is None:  # read_figure_question asks for an energy cost only with the kWh
+        raise ValueError("an energy-cost question without its kWh")
     cost = get_gateway().energy_cost(q.kwh, q.prior_kwh or Decimal(0), q.large_household, q.low_income)
     lines = "；".join(
         f"{line.label}{kwh(line.kwh)}×{_price(line.price)}元={money(line.amount)}"
@@ -101,6 +103,8 @@ def _energy_cost(q: FigureQuestion) -> str:
 
 
 def _demand_charge(q: FigureQuestion) -> str:
+    if q.kw is None:  # read_figure_question asks for a demand charge only with the kW
+        raise ValueError("a demand-charge question without its kW")
     charge = get_gateway().demand_charge(q.kw)
     return (f"大工业两部制的基本电费按当月最大需量计收：{_price(charge.max_demand_kw)}千瓦×"
             f"{_price(charge.price_per_kw_month)}元/千瓦·月={money(charge.amount)}。电度电费和功率因数调整电费另计。")

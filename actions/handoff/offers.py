@@ -22,9 +22,9 @@ from backend_core.masking import mask_account
 
 REASONS = ("requested", "fallback", "complaint", "hazard", "identity_lockout", "no_answer")
 # Turns that carry no topic of their own: the handoff names the topic before them.
-_CONTROL_INTENTS = {
+_CONTROL_INTENTS = frozenset({
     "affirm", "deny", "inform", "request_human", "nlu_fallback", "greet", "thank", "cancel", "goodbye",
-}
+})
 YES_NO = (("需要", "/affirm"), ("不用了", "/deny"))
 
 

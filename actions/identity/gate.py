@@ -25,6 +25,15 @@ def verified_for(tracker: Tracker) -> str | None:
     return None
 
 
+def verified_account(tracker: Tracker) -> str:
+    """The verified account, in a step the flow only reaches once the identity form has
+    verified the customer (a form or request that needs the account)."""
+    account = verified_for(tracker)
+    if account is None:
+        raise LookupError("no verified account: this step runs only after identity verification")
+    return account
+
+
 def as_local(value: datetime) -> datetime:
     """The core speaks naive local time; the bot keeps aware times."""
     return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)

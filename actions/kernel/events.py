@@ -23,6 +23,14 @@ def latest_intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
+def filled_slot(tracker: Tracker, slot: str) -> str:
+    """A slot the form that ran before this step has filled."""
+    value = tracker.get_slot(slot)
+    if value is None:
+        raise LookupError(f"slot {slot} is empty: this step runs only after its form filled it")
+    return str(value)
+
+
 def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message or {}).get("text") or ""
 
@@ -76,7 +84,7 @@ def turns(tracker: Tracker) -> list[tuple[Event, list[Event]]]:
 
 
 def actions_of(events: list[Event]) -> list[str]:
-    return [e.get("name") for e in events if e.get("event") == "action" and e.get("name") not in BOOKKEEPING_ACTIONS]
+    return [e["name"] for e in events if e.get("event") == "action" and e.get("name") not in BOOKKEEPING_ACTIONS]
 
 
 def asked_again(tracker: Tracker, slot: str) -> bool:

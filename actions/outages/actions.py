@@ -15,10 +15,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.dialogue.also_asked import AlsoAnswers
 from actions.handoff.offers import offer_human
-from actions.identity.gate import verified_for
+from actions.identity.gate import verified_account, verified_for
 from actions.kernel.base import SafeAction
 from actions.kernel.channel import channel_of, say
-from actions.kernel.events import latest_intent, text_of_latest
+from actions.kernel.events import filled_slot, latest_intent, text_of_latest
 from actions.kernel.facts import service_facts, tariff_facts
 from actions.kernel.gateway import get_gateway
 from actions.requests.orders import create_service_order
@@ -77,7 +77,7 @@ def _arrival_minutes(order: WorkOrder) -> int | None:
 
 def _arrival_words(order: WorkOrder) -> str:
     minutes = _arrival_minutes(order)
-    if minutes is None:
+    if minutes is None or order.deadline is None:  # no deadline, no minutes
         return "抢修人员会尽快到达现场"
     by = time_label(order.deadline) if order.deadline.date() == order.created_at.date() else moment_label(order.deadline)
     return f"抢修人员会在{minutes}分钟内（{by}前）到达现场"
@@ -203,7 +203,7 @@ class ActionCreateHazardOrder(AlsoAnswers, SafeAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         account = verified_for(tracker)
         phone = tracker.get_slot("contact_phone")
-        fields = {"address": tracker.get_slot("service_address"), "description": _hazard_description(tracker)}
+        fields = {"address": filled_slot(tracker, "service_address"), "description": _hazard_description(tracker)}
         order = create_service_order(tracker, "report_hazard", fields, account, phone, urgent=True)
         # Reported together with the place, the customer has not heard the advice yet.
         # Reported together with the place, the customer has not heard the advice yet: it comes first.
@@ -221,12 +221,12 @@ class ActionSubscribeOutage(SafeAction):
     action_name = "action_subscribe_outage"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        account = verified_for(tracker)
+        account = verified_account(tracker)
         channel = channel_of(tracker)
         if channel == "wechat":
             kind, target, how = "wechat", tracker.sender_id, "微信消息"
         else:
-            kind, target = "sms", tracker.get_slot("contact_phone")
+            kind, target = "sms", filled_slot(tracker, "contact_phone")
             how = f"短信（{masked_phone(target)}）"
         get_gateway().subscribe_outage_notice(account, kind, target)
         say(

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal, TypedDict
 
 from actions.parsers.values import number
 
@@ -63,8 +63,8 @@ class FigureQuestion:
         if not isinstance(value, dict) or value.get("kind") not in Kind.__args__:  # type: ignore[attr-defined]
             return None
         decimals = {"amount", "kwh", "prior_kwh", "kw"}
-        fields = {k: (Decimal(v) if k in decimals and v is not None else v) for k, v in value.items()
-                  if k in cls.__dataclass_fields__}
+        fields: dict[str, Any] = {k: (Decimal(v) if k in decimals and v is not None else v) for k, v in value.items()
+                                  if k in cls.__dataclass_fields__}
         return cls(**fields)
 
 
@@ -96,6 +96,14 @@ def _part(text: str) -> str | None:
     return None
 
 
+class _Household(TypedDict):
+    """What the message says of the customer, whatever figure it asks for."""
+
+    business: bool
+    low_income: bool
+    large_household: bool
+
+
 def read_figure_question(text: str) -> FigureQuestion | None:
     """What figure ``text`` asks for, with the numbers it gives; None when it asks for none."""
     text = unicodedata.normalize("NFKC", text or "")
@@ -105,8 +113,8 @@ def read_figure_question(text: str) -> FigureQuestion | None:
     prior = _first(_PRIOR, text)
     kwh = next((k for k in reversed(kwh_matches) if k is not None and k != prior), None)
     kw = _first(_KW, text)
-    common = dict(business=bool(_BUSINESS.search(text)), low_income=bool(_LOW_INCOME.search(text)),
-                  large_household=bool(_LARGE.search(text)))
+    common = _Household(business=bool(_BUSINESS.search(text)), low_income=bool(_LOW_INCOME.search(text)),
+                        large_household=bool(_LARGE.search(text)))
     if _LATE.search(text) and (amount is not None or days is not None):
         return FigureQuestion("late_fee", amount=amount, days=int(days) if days is not None else None, **common)
     if _DEMAND.search(text) and kw is not None:

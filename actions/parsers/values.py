@@ -127,8 +127,8 @@ def parse_capacity_kw(text: str, bare_number_is_kw: bool = False) -> Decimal | N
         targeted = bool(_TARGET_MARK.search(text[: match.start()]))
         found.append((value, targeted))
     if not found and bare_number_is_kw:
-        match = _BARE_NUMBER.match(text.strip())
-        value = number(match.group(1)) if match else None
+        bare = _BARE_NUMBER.match(text.strip())
+        value = number(bare.group(1)) if bare else None
         if value is not None:
             found.append((value, False))
     if not found:
@@ -305,7 +305,7 @@ def find_address(text: str) -> str | None:
     match = _ADDRESS_CUE.search(unicodedata.normalize("NFKC", text or ""))
     if not match:
         return None
-    parts = []
+    parts: list[str] = []
     for part in re.split(r"[\s,，、]+", match.group(1)):
         if parts and not _ADDRESS_HINT.search(part) and not re.search(r"\d", part):
             break

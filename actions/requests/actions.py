@@ -24,7 +24,7 @@ from actions.dialogue.knowledge import (
     off_topic_request,
     reply_to_question,
 )
-from actions.identity.gate import require_identity, verified_for
+from actions.identity.gate import require_identity, verified_account, verified_for
 from actions.kernel.base import SafeAction
 from actions.kernel.channel import say
 from actions.kernel.events import latest_intent, latest_text, tickets_told
@@ -71,7 +71,7 @@ class ActionStartRequest(AlsoAnswers, SafeAction):
         if followup is not None:  # 「那材料交齐了多久能通电」 asks about the last answer, it starts nothing
             say(dispatcher, tracker, followup.text)
             return [SlotSet("kb_context", followup.doc_id), FollowupAction("action_listen")]
-        task = TASKS[latest_intent(tracker)]
+        task = TASKS[latest_intent(tracker) or ""]  # the rules start it on a task's intent
         if task.guides and asks_about(latest_text(tracker), task.asked_as_question):
             answered = reply_to_question(dispatcher, tracker, latest_text(tracker), task.title)
             if answered is not None:  # 「验表要多少钱，不准退不退」: answered, and offered
@@ -177,7 +177,7 @@ class ActionUpdateContact(SafeAction):
             return events
         try:
             account = get_gateway().update_contact_phone(
-                verified_for(tracker), new_phone, session_id=tracker.sender_id
+                verified_account(tracker), new_phone, session_id=tracker.sender_id
             )
         except CoreError as refused:
             say(dispatcher, tracker, f"抱歉，联系电话没能修改：{refused.message}。")

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import TypeGuard, get_args
+
+from backend_core.gateway.interfaces import WorkOrderType
 
 
 class Account(Enum):
@@ -57,8 +60,15 @@ class Task:
     asked_as_question: bool = False
 
     @property
-    def work_order_type(self) -> str:
+    def work_order_type(self) -> WorkOrderType:
+        """The core's order type for a task that is submitted as one (its intent)."""
+        if not _is_work_order_type(self.intent):
+            raise ValueError(f"{self.intent} is not submitted as a work order")
         return self.intent
+
+
+def _is_work_order_type(name: str) -> TypeGuard[WorkOrderType]:
+    return name in get_args(WorkOrderType)
 
 
 PHONE = Field("contact_phone", "联系电话")

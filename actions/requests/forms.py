@@ -24,7 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.dialogue.digressions import AnswersQuestions, is_digression
-from actions.identity.gate import verified_for
+from actions.identity.gate import verified_account, verified_for
 from actions.kernel import clock
 from actions.kernel.base import apologize
 from actions.kernel.channel import channel_of, say
@@ -478,6 +478,8 @@ class ServiceFormValidation(AnswersQuestions, FormValidationAction, ABC):
 
 
 def _has_bill(account_no: str | None, period: str) -> bool:
+    if account_no is None:  # no account, no bill (the core would say NotFound)
+        return False
     try:
         get_gateway().get_bill(account_no, period)
     except NotFound:
@@ -486,7 +488,7 @@ def _has_bill(account_no: str | None, period: str) -> bool:
 
 
 def _arrears_refusal(tracker: Tracker, what: str) -> str | None:
-    arrears = get_gateway().get_arrears(verified_for(tracker))
+    arrears = get_gateway().get_arrears(verified_account(tracker))
     if arrears.total <= 0:
         return None
     fee = f"（其中违约金{money(arrears.late_fee)}）" if arrears.late_fee > 0 else ""
@@ -530,7 +532,7 @@ class ValidateTouForm(ServiceFormValidation):
     form = FORMS["tou_form"]
 
     def precheck(self, tracker: Tracker) -> str | None:
-        account = get_gateway().account_summary(verified_for(tracker))
+        account = get_gateway().account_summary(verified_account(tracker))
         if account.customer_class != "residential":
             return "居民峰谷电价只适用于居民生活用电。您的账户不是居民用电，执行的是对应类别的分时电价，不需要另外申请。"
         if account.time_of_use:

@@ -90,10 +90,11 @@ class ActionAskRequestConfirmed(Action):
         return "action_ask_request_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        form = FORMS[tracker.active_loop_name]
+        form = FORMS[tracker.active_loop_name or ""]  # asked by the active form
         task = task_for_form(form.name, tracker.get_slot("service_task"))
         slots: dict[str, Any] = tracker.slots
         lines = summary_lines(form, slots, verified_for(tracker), spoken=channel_of(tracker) == "voice")
-        text = f"请核对您的{task.title}申请：\n" + "\n".join(lines) + "\n以上信息无误的话，我就为您提交。"
+        title = task.title if task else ""
+        text = f"请核对您的{title}申请：\n" + "\n".join(lines) + "\n以上信息无误的话，我就为您提交。"
         say(dispatcher, tracker, text, CONFIRM)
         return []

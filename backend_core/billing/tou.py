@@ -56,10 +56,12 @@ def compare_tou(
     for month in months:
         peak, valley = engine.split_residential_tou(month.intervals)
         kwh = peak + valley
-        common = {"large_household": large_household, "low_income": low_income}
-        flat = engine.residential(month.period, kwh, month.prior_kwh_this_year, **common)
+        flat = engine.residential(
+            month.period, kwh, month.prior_kwh_this_year, large_household=large_household, low_income=low_income
+        )
         tou = engine.residential(
-            month.period, kwh, month.prior_kwh_this_year, peak_kwh=peak, valley_kwh=valley, **common
+            month.period, kwh, month.prior_kwh_this_year, peak_kwh=peak, valley_kwh=valley,
+            large_household=large_household, low_income=low_income,
         )
         rows.append(MonthComparison(month.period, kwh, peak, valley, flat.total, tou.total))
     total_kwh = sum((r.kwh for r in rows), ZERO)

@@ -275,11 +275,12 @@ class AgentHours(BaseModel):
     @classmethod
     def parse(
         cls,
-        text: str,
+        text: object,
         timezone: str = "Asia/Shanghai",
         source: Literal["AGENT_HOURS", "service_rules.yml"] = "service_rules.yml",
     ) -> AgentHours:
-        """``HH:MM-HH:MM``; raises ``ValueError`` naming the expected form for anything else."""
+        """``HH:MM-HH:MM``; raises ``ValueError`` naming the expected form for anything else
+        (a setting or a YAML value, which may not even be a string)."""
         match = _HOURS_RE.fullmatch(text) if isinstance(text, str) else None
         form = "expected HH:MM-HH:MM, e.g. 08:00-20:00 (00:00-24:00 = always staffed)"
         if not match:

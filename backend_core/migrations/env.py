@@ -6,7 +6,11 @@ A caller (tests, ``backend_core.db_setup``) may pass a connection in
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
+from sqlalchemy import Connection
 
 from backend_core.core.config import CoreSettings
 from backend_core.db import Amount, make_engine
@@ -16,10 +20,10 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Render the core's Decimal column type as plain ``sa.Numeric`` in migrations."""
     if type_ == "type" and isinstance(obj, Amount):
-        return f"sa.Numeric(precision={obj.impl.precision}, scale={obj.impl.scale})"
+        return f"sa.Numeric(precision={obj.precision}, scale={obj.scale})"
     return False
 
 
@@ -48,7 +52,7 @@ def run_online() -> None:
         engine.dispose()
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection, target_metadata=target_metadata, render_as_batch=True, render_item=render_item
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import yaml
 from faker import Faker
@@ -209,6 +209,20 @@ def _plans(rng: random.Random, habit: str) -> dict[Period, PaymentPlan]:
     return plans
 
 
+class _Common(TypedDict):
+    """The fields every generated customer has, whatever its kind."""
+
+    account_no: str
+    phone: str
+    address: str
+    district: str
+    area_type: str
+    feeder: str
+    transformer_area: str
+    interval_from: date
+    register_start_kwh: Decimal
+
+
 def generated_specs(count: int, seed: int = 20260101, interval_from: date = date(DEMO_YEAR, 8, 1)) -> list[CustomerSpec]:
     """``count`` reproducible customers: households (some prepaid, TOU, night-heavy), shops, factories."""
     fake = Faker("zh_CN")
@@ -224,7 +238,7 @@ def generated_specs(count: int, seed: int = 20260101, interval_from: date = date
         else:
             area, kind = rng.choice(AREAS), "night_home" if rng.random() < 0.15 else "home"
         habit = rng.choices(("on_time", "late", "owes"), weights=(80, 10, 10))[0]
-        common = {
+        common: _Common = {
             "account_no": generated_account_no(i),
             "phone": fake.phone_number(),
             "address": _address(rng, area),

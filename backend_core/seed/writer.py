@@ -13,9 +13,10 @@ import math
 import random
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -120,7 +121,7 @@ def _like_last_month(spec: CustomerSpec, period: Period) -> dict[str, int]:
     return {k: round(v * period.days / last.days) for k, v in spec.targets_wh[last].items()}
 
 
-def _bucket_function(spec: CustomerSpec, ctx: CoreContext):  # type: ignore[no-untyped-def]
+def _bucket_function(spec: CustomerSpec, ctx: CoreContext) -> Callable[[datetime], str]:
     tariffs = ctx.engine.tariffs
     if spec.bucket_kind == "all":
         return lambda start: "all"
@@ -153,7 +154,7 @@ def write_readings(
     return {d: _kwh(wh) for d, wh in daily.items()}
 
 
-def monthly_reads(ctx: CoreContext, spec: CustomerSpec, meter_id: int, hours: dict[datetime, int]) -> list[dict]:  # type: ignore[type-arg]
+def monthly_reads(ctx: CoreContext, spec: CustomerSpec, meter_id: int, hours: dict[datetime, int]) -> list[dict[str, Any]]:
     residential_tou = ctx.engine.tariffs.residential.time_of_use
     schedule = (
         ctx.engine.tariffs.two_part.schedule if spec.tariff == "large_industrial_two_part" else ctx.engine.tariffs.commercial
@@ -202,9 +203,9 @@ def monthly_reads(ctx: CoreContext, spec: CustomerSpec, meter_id: int, hours: di
     return rows
 
 
-def _bulk(session: Session, model: type[models.Base], rows: list[dict]) -> None:  # type: ignore[type-arg]
+def _bulk(session: Session, model: type[models.Base], rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.execute(insert(model.__table__), rows)  # Core executemany: no ORM batching by NULL pattern
+        session.execute(insert(models.table_of(model)), rows)  # Core executemany: no ORM batching by NULL pattern
 
 
 def pay_bills(session: Session, ctx: CoreContext, spec: CustomerSpec, now: datetime) -> None:

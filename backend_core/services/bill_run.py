@@ -71,9 +71,10 @@ def run_bills(session: Session, engine: BillingEngine, period: Period) -> BillRu
     if not billed:
         return BillRunResult(str(period), 0, NO_MONEY, tuple(rejected))
     # Core (table) inserts: one executemany each, where ORM bulk inserts would split batches at every NULL.
-    session.execute(insert(models.Bill.__table__), [bill_values(engine, account_no, result) for account_no, result in billed])
+    bills = [bill_values(engine, account_no, result) for account_no, result in billed]
+    session.execute(insert(models.table_of(models.Bill)), bills)
     # Reading the new ids back in one query beats RETURNING, which SQLite answers row by row.
     ids = dict(session.execute(select(models.Bill.account_no, models.Bill.id).where(models.Bill.period == str(period))).all())
     lines = [line for account_no, result in billed for line in line_values(ids[account_no], result)]
-    session.execute(insert(models.BillLine.__table__), lines)
+    session.execute(insert(models.table_of(models.BillLine)), lines)
     return BillRunResult(str(period), len(billed), sum((r.total for _, r in billed), NO_MONEY), tuple(rejected))

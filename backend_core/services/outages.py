@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from backend_core import models
@@ -52,7 +52,9 @@ def outage_dto(outage: models.Outage, now: datetime) -> Outage:
     )
 
 
-def _current_or_upcoming(session: Session, now: datetime, days_ahead: int, where: list) -> list[models.Outage]:  # type: ignore[type-arg]
+def _current_or_upcoming(
+    session: Session, now: datetime, days_ahead: int, where: list[ColumnElement[bool]]
+) -> list[models.Outage]:
     query = (
         select(models.Outage)
         .where(

@@ -143,7 +143,8 @@ def deadline_for(
     return None
 
 
-def _check_fields(fields: dict[str, str]) -> dict[str, str]:
+def _check_fields(fields: object) -> dict[str, str]:
+    """The fields as sent, checked: whatever the client sent, an object of short strings."""
     if not isinstance(fields, dict) or len(fields) > MAX_FIELDS:
         raise InvalidInput("bad_field", f"fields must be an object of at most {MAX_FIELDS} strings")
     clean = {}

@@ -89,7 +89,7 @@ class TurnObservation:
 
     @property
     def actions(self) -> list[str]:
-        return [e.get("name") for e in self.turn_events if e.get("event") == "action"]
+        return [e["name"] for e in self.turn_events if e.get("event") == "action"]
 
     @property
     def tickets(self) -> set[str]:

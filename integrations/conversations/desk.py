@@ -103,7 +103,7 @@ class Desk:
     async def offer(self, conversation: Conversation, kind: str, reason: Reason, text: str) -> list[Message]:
         """Ask the customer yes/no for a human or a call-back; the bot acts on the answer
         (its rules read the ``handoff_offer`` slot set here)."""
-        events = [
+        events: list[dict[str, Any]] = [
             {"event": "slot", "name": "handoff_offer", "value": kind, "timestamp": utcnow().timestamp()},
             {"event": "slot", "name": "handoff_reason", "value": reason.value, "timestamp": utcnow().timestamp()},
         ]

@@ -65,6 +65,8 @@ def handoff_request(reply: dict[str, Any]) -> HandoffRequest | None:
 
 
 def reason_label(reason: str | None) -> str:
+    if reason is None:
+        return ""
     try:
         return LABELS[Reason(reason)]
     except ValueError:

@@ -114,7 +114,7 @@ class Conversation:
         return self
 
     def tracker(self) -> Tracker:
-        latest = next((e["parse_data"] for e in reversed(self.events) if e["event"] == "user"), {})
+        latest: dict[str, Any] = next((e["parse_data"] for e in reversed(self.events) if e["event"] == "user"), {})
         return Tracker(
             self.sender, dict(self.slots), latest, list(self.events), False, None,
             {"name": self.loop} if self.loop else {}, "action_listen",
@@ -136,7 +136,7 @@ class Conversation:
         """The customer answers the form's question for ``slot``; Rasa calls the validator."""
         self.set(requested_slot=slot)
         self.user(text, "inform", entities)
-        mapped = {DOMAIN_ENTITY_SLOT.get(k): v for k, v in entities.items() if DOMAIN_ENTITY_SLOT.get(k)}
+        mapped = {name: v for k, v in entities.items() if (name := DOMAIN_ENTITY_SLOT.get(k))}
         self.set(**mapped)
         return self.run(form_validator)
 

@@ -76,7 +76,7 @@ def test_malformed_values_stop_start_up_with_a_clear_message(monkeypatch: pytest
     assert "AGENT_HOURS" in message and "HH:MM-HH:MM" in message
 
 
-def test_callback_orders_follow_the_hours_in_force(fresh_db) -> None:  # type: ignore[no-untyped-def]
+def test_callback_orders_follow_the_hours_in_force(fresh_db) -> None:
     from backend_core.gateway.embedded import EmbeddedGateway
 
     ctx = CoreContext(clock=Clock(fixed=at(15)), agent_hours=AgentHours.parse("00:00-24:00", source="AGENT_HOURS"))
@@ -87,7 +87,7 @@ def test_callback_orders_follow_the_hours_in_force(fresh_db) -> None:  # type: i
     assert facts.agent_hours.always_staffed and facts.agent_hours.source == "AGENT_HOURS"
 
 
-def test_make_gateway_applies_agent_hours_from_settings(module_db) -> None:  # type: ignore[no-untyped-def]
+def test_make_gateway_applies_agent_hours_from_settings(module_db) -> None:
     from backend_core.gateway import make_gateway
 
     gateway = make_gateway(CoreSettings(database_url=module_db.url, agent_hours="09:00-17:30"))

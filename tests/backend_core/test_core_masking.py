@@ -50,7 +50,7 @@ def test_log_records_are_masked_before_any_handler_writes_them() -> None:
     assert "138****8000" in line and "户号 3300012345" in line
 
 
-def test_core_services_log_no_personal_data(fresh_db, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+def test_core_services_log_no_personal_data(fresh_db, caplog: pytest.LogCaptureFixture) -> None:
     gw = fresh_db.gateway()
     with caplog.at_level(logging.DEBUG, logger="backend_core"):
         gw.verify_identity("3300012345", "0000", "s-log")

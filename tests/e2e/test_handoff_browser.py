@@ -21,7 +21,11 @@ CSP_VIOLATIONS: list[str] = []  # what Chromium reported, from every page of thi
 
 
 def watch_csp(page: Any) -> Any:
-    page.on("console", lambda msg: "Content Security Policy" in msg.text and CSP_VIOLATIONS.append(msg.text))
+    def record(msg: Any) -> None:
+        if "Content Security Policy" in msg.text:
+            CSP_VIOLATIONS.append(msg.text)
+
+    page.on("console", record)
     return page
 
 

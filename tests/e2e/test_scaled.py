@@ -52,7 +52,7 @@ def healthy(url: str, timeout_s: float) -> bool:
     return False
 
 
-def test_a_conversation_through_the_balancer_is_one_conversation_across_replicas(scaled) -> None:  # type: ignore[no-untyped-def]
+def test_a_conversation_through_the_balancer_is_one_conversation_across_replicas(scaled) -> None:
     """Round robin sends consecutive turns to different hub and Rasa replicas: identity
     checked on one, the bill answered by the other, from PostgreSQL and Redis."""
     system, _base = scaled
@@ -72,7 +72,7 @@ def test_a_conversation_through_the_balancer_is_one_conversation_across_replicas
     assert [m["text"] for m in history["messages"] if m["author"] == "customer"] == ["上个月电费多少", "3300012345", "8000"]
 
 
-def test_the_load_test_passes_with_a_hub_and_a_rasa_replica_killed_half_way(scaled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_load_test_passes_with_a_hub_and_a_rasa_replica_killed_half_way(scaled, tmp_path: Path) -> None:
     system, base = scaled
     ports = replica_ports(base)
     victims = [listener(ports["hub-1"]), listener(ports["rasa-1"])]

@@ -52,7 +52,7 @@ def test_second_run_refuses_with_a_clear_message_about_the_port(system: RunningS
     assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_ctrl_c_stops_every_process(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_c_stops_every_process(tmp_path) -> None:
     running = start_system(tmp_path / "hub.db")
     assert len(marked_pids(running.marker)) >= 5  # supervisor + four services
     assert running.stop() in (0, 130)  # 130: stopped by SIGINT

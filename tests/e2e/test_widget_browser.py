@@ -5,7 +5,7 @@ from __future__ import annotations
 from scripts.running import RunningSystem
 
 
-def test_customer_types_a_question_and_reads_the_answer(system: RunningSystem, browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_customer_types_a_question_and_reads_the_answer(system: RunningSystem, browser, tmp_path) -> None:
     page = browser.new_page()
     page.goto(system.url("hub") + "/")
     assert "在线客服" in page.title()
@@ -19,7 +19,7 @@ def test_customer_types_a_question_and_reads_the_answer(system: RunningSystem, b
     page.screenshot(path=str(tmp_path / "widget.png"))
 
 
-def test_markup_typed_by_a_customer_is_shown_as_text(system: RunningSystem, browser) -> None:  # type: ignore[no-untyped-def]
+def test_markup_typed_by_a_customer_is_shown_as_text(system: RunningSystem, browser) -> None:
     page = browser.new_page()
     page.goto(system.url("hub") + "/")
     page.fill("#input", "<img src=x onerror=alert(1)>电费")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import httpx2  # what starlette's TestClient answers with
 import pytest
 from fastapi.testclient import TestClient
 
@@ -68,7 +69,7 @@ class Hub:
     rasa: FakeRasa
     desk: Desk
 
-    def say(self, text: str, sender: str = "u1", token: str | None = None) -> httpx.Response:
+    def say(self, text: str, sender: str = "u1", token: str | None = None) -> httpx2.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return self.client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text}, headers=headers)
 
@@ -89,7 +90,7 @@ class Agent:
     cookie: str
     csrf: str
 
-    def call(self, method: str, path: str, body: Any = None, csrf: bool = True) -> httpx.Response:
+    def call(self, method: str, path: str, body: Any = None, csrf: bool = True) -> httpx2.Response:
         headers = {"Cookie": f"{COOKIE}={self.cookie}"}
         if csrf:
             headers[CSRF_HEADER] = self.csrf

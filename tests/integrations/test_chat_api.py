@@ -9,14 +9,14 @@ import pytest
 from starlette.websockets import WebSocketDisconnect
 
 
-def wait_until(condition, timeout_s: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+def wait_until(condition, timeout_s: float = 5.0) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
 
 
-def session(h) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def session(h) -> tuple[str, str]:
     body = h.client.post("/api/chat/sessions", json={}).json()
     return body["sender"], body["token"]
 
@@ -25,7 +25,7 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_a_session_is_resumed_only_with_its_token(hub) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_is_resumed_only_with_its_token(hub) -> None:
     h = hub()
     sender, token = session(h)
     again = h.client.post("/api/chat/sessions", json={"sender": sender}, headers=bearer(token))
@@ -34,7 +34,7 @@ def test_a_session_is_resumed_only_with_its_token(hub) -> None:  # type: ignore[
     assert h.client.post("/api/chat/sessions", json={"sender": sender}, headers=bearer("x" * 43)).status_code == 401
 
 
-def test_history_comes_back_after_a_reload_and_only_to_its_owner(hub) -> None:  # type: ignore[no-untyped-def]
+def test_history_comes_back_after_a_reload_and_only_to_its_owner(hub) -> None:
     h = hub(lambda body: [{"text": f"收到：{body['message']}"}])
     alice, alice_token = session(h)
     bob, bob_token = session(h)
@@ -50,7 +50,7 @@ def test_history_comes_back_after_a_reload_and_only_to_its_owner(hub) -> None:  
     assert h.client.get("/api/chat/messages?after=0", headers=bearer("forged")).status_code == 401
 
 
-def test_a_sender_with_a_session_cannot_be_spoken_for_without_its_token(hub) -> None:  # type: ignore[no-untyped-def]
+def test_a_sender_with_a_session_cannot_be_spoken_for_without_its_token(hub) -> None:
     h = hub()
     sender, token = session(h)
     assert h.say("冒充别人", sender=sender).status_code == 401
@@ -60,7 +60,7 @@ def test_a_sender_with_a_session_cannot_be_spoken_for_without_its_token(hub) -> 
     assert h.rasa.seen[0]["metadata"].get("token") is None  # the token never travels on to the bot
 
 
-def test_the_handoff_request_and_other_internals_never_reach_the_customer(hub) -> None:  # type: ignore[no-untyped-def]
+def test_the_handoff_request_and_other_internals_never_reach_the_customer(hub) -> None:
     h = hub(lambda body: [{"text": "正在为您转接"}, {"custom": {"handoff": {"reason": "requested"}}},
                           {"custom": {"type": "bill_card", "amount": "152.88"}}])
     sender, token = session(h)
@@ -70,7 +70,7 @@ def test_the_handoff_request_and_other_internals_never_reach_the_customer(hub) -
     assert any((m.get("custom") or {}).get("type") == "bill_card" for m in messages)
 
 
-def test_the_socket_pushes_each_message_and_refuses_a_bad_token(hub) -> None:  # type: ignore[no-untyped-def]
+def test_the_socket_pushes_each_message_and_refuses_a_bad_token(hub) -> None:
     h = hub(lambda body: [{"text": "您好，请问有什么可以帮您？"}])
     sender, token = session(h)
     with h.client.websocket_connect(f"/ws/chat?token={token}") as socket:
@@ -83,7 +83,7 @@ def test_the_socket_pushes_each_message_and_refuses_a_bad_token(hub) -> None:  #
     assert closed.value.code == 4401
 
 
-def test_queue_position_and_agent_name_are_in_the_history(hub) -> None:  # type: ignore[no-untyped-def]
+def test_queue_position_and_agent_name_are_in_the_history(hub) -> None:
     h = hub(lambda body: [{"custom": {"handoff": {"reason": "requested"}}}])
     agent = h.login()
     sender, token = session(h)
@@ -97,7 +97,7 @@ def test_queue_position_and_agent_name_are_in_the_history(hub) -> None:  # type:
     assert served["messages"][-1]["custom"] == {"type": "status", "state": "agent", "agent_name": "客服01"}
 
 
-def test_a_flood_from_one_sender_is_slowed_and_others_are_not(hub) -> None:  # type: ignore[no-untyped-def]
+def test_a_flood_from_one_sender_is_slowed_and_others_are_not(hub) -> None:
     h = hub(rate_burst=5, rate_per_s=0.1)
     codes = [h.say(f"刷屏{i}", sender="flood").status_code for i in range(12)]
     assert codes[:5] == [200] * 5 and set(codes[5:]) == {429}
@@ -107,7 +107,7 @@ def test_a_flood_from_one_sender_is_slowed_and_others_are_not(hub) -> None:  # t
     assert len(h.rasa.seen) == 6  # the slowed messages were never passed on
 
 
-def test_rating_through_the_api_is_refused_when_none_was_asked(hub) -> None:  # type: ignore[no-untyped-def]
+def test_rating_through_the_api_is_refused_when_none_was_asked(hub) -> None:
     h = hub()
     sender, token = session(h)
     h.say("你好", sender=sender, token=token)

@@ -11,7 +11,7 @@ from starlette.websockets import WebSocketDisconnect
 HANDOFF = {"reason": "complaint", "intent": "complain", "slots": {"verified_account": "3300****45"}}
 
 
-def queued_hub(hub, reason: str = "complaint", sender: str = "u1"):  # type: ignore[no-untyped-def]
+def queued_hub(hub, reason: str = "complaint", sender: str = "u1"):
     """A hub with one agent logged in and ``sender``'s conversation waiting for them."""
     h = hub(lambda body: [{"text": "好的，正在为您转接人工客服"}, {"custom": {"handoff": {**HANDOFF, "reason": reason}}}])
     agent = h.login()
@@ -38,7 +38,7 @@ SAFE = [
 ]
 
 
-def test_every_console_route_refuses_without_a_session(hub) -> None:  # type: ignore[no-untyped-def]
+def test_every_console_route_refuses_without_a_session(hub) -> None:
     h, _, _ = queued_hub(hub)
     for path in SAFE:
         assert h.client.get(path).status_code == 401, path
@@ -49,7 +49,7 @@ def test_every_console_route_refuses_without_a_session(hub) -> None:  # type: ig
     assert closed.value.code == 4401
 
 
-def test_every_unsafe_console_route_refuses_without_the_csrf_header(hub) -> None:  # type: ignore[no-untyped-def]
+def test_every_unsafe_console_route_refuses_without_the_csrf_header(hub) -> None:
     h, agent, _ = queued_hub(hub)
     for method, path, body in UNSAFE:
         response = agent.call(method, path, body, csrf=False)
@@ -60,7 +60,7 @@ def test_every_unsafe_console_route_refuses_without_the_csrf_header(hub) -> None
     assert h.desk.store.get(1).state == "queued"  # nothing happened
 
 
-def test_login_cookie_is_httponly_and_strict_and_a_wrong_password_is_refused(hub) -> None:  # type: ignore[no-untyped-def]
+def test_login_cookie_is_httponly_and_strict_and_a_wrong_password_is_refused(hub) -> None:
     h = hub()
     response = h.client.post("/api/console/login", json={"username": "agent01", "password": "demo-agent-01"})
     cookie = response.headers["set-cookie"].lower()
@@ -71,14 +71,14 @@ def test_login_cookie_is_httponly_and_strict_and_a_wrong_password_is_refused(hub
         assert refused.status_code == 401 and refused.json()["message"] == "用户名或密码不正确"
 
 
-def test_logout_ends_the_session(hub) -> None:  # type: ignore[no-untyped-def]
+def test_logout_ends_the_session(hub) -> None:
     h = hub()
     agent = h.login()
     assert agent.call("POST", "/api/console/logout").status_code == 200
     assert agent.call("GET", "/api/console/queue").status_code == 401
 
 
-def test_queue_shows_reason_summary_and_serving_order(hub) -> None:  # type: ignore[no-untyped-def]
+def test_queue_shows_reason_summary_and_serving_order(hub) -> None:
     h, agent, _ = queued_hub(hub, reason="requested", sender="early")
     h.rasa.reply = lambda body: [{"text": "请马上远离"}, {"custom": {"handoff": {**HANDOFF, "reason": "hazard"}}}]
     h.say("电线杆倒了在冒火花", sender="later")
@@ -89,13 +89,13 @@ def test_queue_shows_reason_summary_and_serving_order(hub) -> None:  # type: ign
     assert "电线杆倒了" in rows[0]["summary"] and "已验证户号3300****45" in rows[1]["summary"]
 
 
-def test_two_agents_claiming_at_once_exactly_one_wins(hub) -> None:  # type: ignore[no-untyped-def]
+def test_two_agents_claiming_at_once_exactly_one_wins(hub) -> None:
     h, first, conversation = queued_hub(hub)
     second = h.login("agent02")
     results: list[int] = []
     barrier = threading.Barrier(2)
 
-    def claim(agent) -> None:  # type: ignore[no-untyped-def]
+    def claim(agent) -> None:
         barrier.wait()
         results.append(agent.call("POST", f"/api/console/conversations/{conversation}/claim").status_code)
 
@@ -109,7 +109,7 @@ def test_two_agents_claiming_at_once_exactly_one_wins(hub) -> None:  # type: ign
     assert len(claims) == 1
 
 
-def test_agent_context_has_transcript_masked_account_and_the_customer_panel(hub) -> None:  # type: ignore[no-untyped-def]
+def test_agent_context_has_transcript_masked_account_and_the_customer_panel(hub) -> None:
     _, agent, conversation = queued_hub(hub)
     detail = agent.call("GET", f"/api/console/conversations/{conversation}").json()
     assert detail["account"] == "3300****45" and detail["intent_label"] == "投诉"
@@ -123,7 +123,7 @@ def test_agent_context_has_transcript_masked_account_and_the_customer_panel(hub)
     assert "3300012345" not in str(detail) and "13800138000" not in str(detail)
 
 
-def test_reply_reaches_the_customer_hand_back_lets_the_bot_answer_again(hub) -> None:  # type: ignore[no-untyped-def]
+def test_reply_reaches_the_customer_hand_back_lets_the_bot_answer_again(hub) -> None:
     h, agent, conversation = queued_hub(hub)
     assert agent.call("POST", f"/api/console/conversations/{conversation}/messages", {"text": "您好"}).status_code == 409
     assert agent.call("POST", f"/api/console/conversations/{conversation}/claim").status_code == 200
@@ -139,7 +139,7 @@ def test_reply_reaches_the_customer_hand_back_lets_the_bot_answer_again(hub) -> 
     assert states == [("bot", "queued", "bot"), ("queued", "agent", "agent:agent01"), ("agent", "bot", "agent:agent01")]
 
 
-def test_resolve_asks_for_a_rating_and_the_metrics_count_it(hub) -> None:  # type: ignore[no-untyped-def]
+def test_resolve_asks_for_a_rating_and_the_metrics_count_it(hub) -> None:
     h, agent, conversation = queued_hub(hub)
     agent.call("POST", f"/api/console/conversations/{conversation}/claim")
     agent.call("POST", f"/api/console/conversations/{conversation}/messages", {"text": "已为您加急处理"})
@@ -158,7 +158,7 @@ def test_resolve_asks_for_a_rating_and_the_metrics_count_it(hub) -> None:  # typ
     assert agent.call("GET", f"/api/console/conversations/{conversation}").json()["csat"]["comment"] == "处理得挺快"
 
 
-def test_an_agent_cannot_act_on_a_conversation_someone_else_holds(hub) -> None:  # type: ignore[no-untyped-def]
+def test_an_agent_cannot_act_on_a_conversation_someone_else_holds(hub) -> None:
     h, first, conversation = queued_hub(hub)
     second = h.login("agent02")
     first.call("POST", f"/api/console/conversations/{conversation}/claim")
@@ -167,7 +167,7 @@ def test_an_agent_cannot_act_on_a_conversation_someone_else_holds(hub) -> None: 
     assert second.call("POST", f"/api/console/conversations/{conversation}/messages", {"text": "x"}).status_code == 409
 
 
-def test_notes_candidates_and_canned_responses(hub) -> None:  # type: ignore[no-untyped-def]
+def test_notes_candidates_and_canned_responses(hub) -> None:
     h, agent, conversation = queued_hub(hub)
     agent.call("POST", f"/api/console/conversations/{conversation}/notes", {"text": "客户情绪激动，已安抚"})
     detail = agent.call("GET", f"/api/console/conversations/{conversation}").json()
@@ -184,7 +184,7 @@ def test_notes_candidates_and_canned_responses(hub) -> None:  # type: ignore[no-
     assert agent.call("DELETE", f"/api/console/canned/{added['id']}").status_code == 404
 
 
-def test_console_socket_pushes_the_queue_and_new_messages(hub) -> None:  # type: ignore[no-untyped-def]
+def test_console_socket_pushes_the_queue_and_new_messages(hub) -> None:
     h, agent, conversation = queued_hub(hub)
     with h.client.websocket_connect("/ws/console", headers={"Cookie": f"powerdesk_console={agent.cookie}"}) as socket:
         first = socket.receive_json()  # sent after the socket subscribed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -10,7 +12,7 @@ from integrations.main import create_app
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     app = create_app()
     app.state.settings = HubSettings(database_url=f"sqlite:///{tmp_path_factory.mktemp('hub') / 'hub.db'}")
     with TestClient(app) as client:
@@ -41,7 +43,7 @@ def test_k_out_of_range_is_a_clear_400(client: TestClient) -> None:
     assert response.status_code == 400 and "k" in response.json()["message"]
 
 
-def test_missing_index_is_a_503_not_a_crash(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_missing_index_is_a_503_not_a_crash(tmp_path, monkeypatch) -> None:
     from knowledge_base.search import reset_searcher
 
     monkeypatch.setenv("KB_INDEX_DIR", str(tmp_path / "nothing"))

@@ -22,7 +22,7 @@ def test_migrations_build_exactly_the_models_schema(hub_database: str) -> None:
         engine.dispose()
 
 
-def test_a_local_database_from_before_the_migrations_is_set_aside_not_lost(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_local_database_from_before_the_migrations_is_set_aside_not_lost(tmp_path) -> None:
     old = tmp_path / "hub.db"
     with sqlite3.connect(old) as conn:
         conn.execute("CREATE TABLE conversations (id INTEGER PRIMARY KEY)")

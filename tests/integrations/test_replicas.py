@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -19,14 +20,14 @@ from tests.integrations.test_chat_api import session, wait_until
 
 
 @pytest.fixture
-def replicas(hub, redis_server):  # type: ignore[no-untyped-def]
+def replicas(hub, redis_server):
     """Two hubs sharing the test's database and Redis; each with its own fake Rasa."""
-    def build(reply=lambda body: [{"text": "好的"}], **settings):  # type: ignore[no-untyped-def]
+    def build(reply=lambda body: [{"text": "好的"}], **settings):
         return hub(reply, redis_url=redis_server.url, **settings), hub(reply, redis_url=redis_server.url, **settings)
     return build
 
 
-def test_a_customer_socket_on_one_replica_hears_a_turn_served_by_the_other(replicas) -> None:  # type: ignore[no-untyped-def]
+def test_a_customer_socket_on_one_replica_hears_a_turn_served_by_the_other(replicas) -> None:
     first, second = replicas(lambda body: [{"text": f"已收到：{body['message']}"}])
     sender, token = session(first)
     with first.client.websocket_connect(f"/ws/chat?token={token}") as socket:
@@ -38,7 +39,7 @@ def test_a_customer_socket_on_one_replica_hears_a_turn_served_by_the_other(repli
     assert [m["author"] for m in heard] == ["customer", "bot"] * 5
 
 
-def test_an_agent_on_one_replica_reaches_the_customer_on_the_other(replicas) -> None:  # type: ignore[no-untyped-def]
+def test_an_agent_on_one_replica_reaches_the_customer_on_the_other(replicas) -> None:
     first, second = replicas(lambda body: [{"custom": {"handoff": {"reason": "requested"}}}])
     sender, token = session(first)
     agent = second.login()
@@ -59,14 +60,14 @@ def test_an_agent_on_one_replica_reaches_the_customer_on_the_other(replicas) -> 
     assert message["text"] == "您好，我是客服小王"
 
 
-def test_a_flood_is_one_bucket_across_replicas(replicas) -> None:  # type: ignore[no-untyped-def]
+def test_a_flood_is_one_bucket_across_replicas(replicas) -> None:
     first, second = replicas(rate_burst=4, rate_per_s=0.01)
     sender, token = session(first)
     answers = [(first if n % 2 else second).say(f"{n}", sender=sender, token=token).status_code for n in range(6)]
     assert answers == [200, 200, 200, 200, 429, 429]
 
 
-def test_one_replica_at_a_time_runs_the_desk_clock(redis_server) -> None:  # type: ignore[no-untyped-def]
+def test_one_replica_at_a_time_runs_the_desk_clock(redis_server) -> None:
     async def scenario() -> list[bool]:
         redis = Redis.from_url(redis_server.url)
         a, b = RedisBus(redis, Broker(), channel="test:lease"), RedisBus(redis, Broker(), channel="test:lease")
@@ -81,8 +82,8 @@ def test_one_replica_at_a_time_runs_the_desk_clock(redis_server) -> None:  # typ
     assert asyncio.run(scenario()) == [True, False, True, True, False]
 
 
-def test_an_unreadable_publication_is_ignored_and_the_bus_keeps_delivering(redis_server) -> None:  # type: ignore[no-untyped-def]
-    async def scenario() -> list[dict]:  # type: ignore[type-arg]
+def test_an_unreadable_publication_is_ignored_and_the_bus_keeps_delivering(redis_server) -> None:
+    async def scenario() -> list[dict[str, Any]]:
         redis = Redis.from_url(redis_server.url)
         local = Broker()
         bus = RedisBus(redis, local, channel=f"test:junk:{time.monotonic_ns()}")

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from types import SimpleNamespace
+from typing import cast
 
 import pytest
 
-from knowledge_base.chunking import positions_by_section
+from knowledge_base.chunking import Chunk, positions_by_section
 from knowledge_base.compose import MAX_CHARS, ComposedAnswer, cite, compose, plain_units, section_text, split_sentences
-from knowledge_base.search import SearchResult
+from knowledge_base.search import Searcher, SearchResult
 
 TABLE = """第四条 居民阶梯电价分为三档，标准如下：
 | 档次 | 年累计用电量 | 电价（元/千瓦时） |
@@ -140,11 +141,11 @@ def test_a_huge_section_is_cut_to_whole_sentences_within_the_limit():
 
 def test_the_whole_section_is_read_and_overlapping_chunks_are_said_once():
     chunks = [
-        SimpleNamespace(doc_id="doc", section="时限", title="示例办法", text="受理后5个工作日内出具结果。\n校验费为30元。"),
-        SimpleNamespace(doc_id="doc", section="时限", title="示例办法", text="校验费为30元。\n超差的，退还校验费。"),
+        Chunk("doc-0", doc_id="doc", section="时限", title="示例办法", text="受理后5个工作日内出具结果。\n校验费为30元。"),
+        Chunk("doc-1", doc_id="doc", section="时限", title="示例办法", text="校验费为30元。\n超差的，退还校验费。"),
     ]
-    searcher = SimpleNamespace(index=SimpleNamespace(chunks=chunks, section_chunks=positions_by_section(chunks),
-                                                     lexical=SimpleNamespace(idf={})))
+    index = SimpleNamespace(chunks=chunks, section_chunks=positions_by_section(chunks), lexical=SimpleNamespace(idf={}))
+    searcher = cast(Searcher, SimpleNamespace(index=index))  # what compose reads of a searcher
     first_chunk_only = result(chunks[0].text, section="时限")
     answer = compose("校验费多少钱，超差了退不退", first_chunk_only, searcher).text
     assert "退还校验费" in answer  # from the chunk the search did not return

@@ -100,8 +100,9 @@ def _sounds_like(text: str, sounds: list[str], starts: list[str], i: int, word: 
 
 
 def _syllables(text: str, style: Style) -> list[str]:
-    # one item per character: characters without pinyin come back as themselves
-    return lazy_pinyin(text, style=style, strict=False, errors=list)
+    # one item per character: characters without pinyin come back as themselves. pypinyin
+    # takes a list from the errors callback (its documentation); its stub says str only.
+    return lazy_pinyin(text, style=style, strict=False, errors=list)  # type: ignore[arg-type]
 
 
 @cache

@@ -108,7 +108,9 @@ class WeChatChannel:
         """A bare number answers the numbered choices of the hub's or bot's last message
         (looked up only for a bare number: other messages cost no query here)."""
         number = render.choice_number(text)
-        conversation = await run_in_threadpool(self._desk.store.find, CHANNEL, openid) if number else None
+        if not number:
+            return text
+        conversation = await run_in_threadpool(self._desk.store.find, CHANNEL, openid)
         if conversation is None:
             return text
         recent = await run_in_threadpool(self._desk.store.recent, conversation.id, 5)

@@ -9,6 +9,7 @@ one replica holds on all.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Final
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +25,7 @@ from integrations.models import (
     utcnow,
 )
 
-CHANNEL = "wechat"
+CHANNEL: Final = "wechat"
 
 
 class WechatLedger:

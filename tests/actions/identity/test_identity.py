@@ -124,6 +124,7 @@ def test_the_lock_ends_after_30_minutes(core, core_clock, monkeypatch) -> None:
     for wrong in ("1111", "2222", "3333"):
         give(conversation, ZHANG_SAN, wrong)
     later(core_clock, 31)
+    assert clock.pinned is not None
     monkeypatch.setattr(clock, "pinned", clock.pinned.replace(minute=31))
     assert "核验通过" in give(conversation, ZHANG_SAN, LAST4[ZHANG_SAN])
 

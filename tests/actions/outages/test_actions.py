@@ -28,6 +28,12 @@ from tests.actions.service_support import said, whole_domain  # noqa: F401
 from tests.actions.support import LI_SI, QIAN_QI, WANG_WU, ZHANG_SAN, Conversation, off_hours, verified
 
 TICKET = re.compile(r"GD\d{12}")
+
+
+def ticket_in(text: str) -> str:
+    match = TICKET.search(text)
+    assert match is not None, text
+    return match.group()
 DURING_WANG_WU_OUTAGE = datetime(2026, 11, 24, 10, 0)
 
 
@@ -70,7 +76,7 @@ def test_no_known_cause_leads_to_a_repair_order_with_the_urban_commitment(core) 
     assert diagnosis.followup == "repair_form" and diagnosis.slot("service_task") == "<unset>"
     order = conversation.set(contact_phone="13800138000").run(ActionCreateRepairOrder())
     assert TICKET.search(order.text) and "45分钟内" in order.text and "138****8000" in order.text
-    assert core.get_work_order(TICKET.search(order.text).group()).type == "report_outage"
+    assert core.get_work_order(ticket_in(order.text)).type == "report_outage"
 
 
 def test_an_address_in_the_countryside_gets_the_rural_commitment(core) -> None:
@@ -120,7 +126,7 @@ def hazard(conversation: Conversation, address: str = "城东区平阳路30号")
 
 def test_hazard_is_an_urgent_order_with_safety_advice_and_a_human_offered(core) -> None:
     result = hazard(Conversation()).run(ActionCreateHazardOrder())
-    ticket = TICKET.search(result.text).group()
+    ticket = ticket_in(result.text)
     assert result.text.startswith("请先远离现场") and "120" in result.text and "119" in result.text
     assert "转接人工客服" in result.text
     assert result.slot("handoff_offer") == "human" and result.slot("handoff_reason") == "hazard"

@@ -21,6 +21,12 @@ from tests.actions.support import LAST4, QIAN_QI, WANG_WU, ZHANG_SAN, ZHAO_LIU, 
 TICKET = re.compile(r"GD\d{12}")
 
 
+def ticket_in(text: str) -> str:
+    match = TICKET.search(text)
+    assert match is not None, text
+    return match.group()
+
+
 def start(conversation: Conversation, text: str, intent: str, **entities: str) -> Result:
     return said(conversation, text, intent, **entities).run(ActionStartRequest())
 
@@ -96,8 +102,8 @@ NEW_CONNECTION = dict(
 def test_submitting_twice_opens_one_order_with_its_deadline(core) -> None:
     tracker = ready(Conversation(), "apply_new_connection", **NEW_CONNECTION).tracker()
     first, retry = run_on(ActionSubmitRequest(), tracker), run_on(ActionSubmitRequest(), tracker)
-    ticket = TICKET.search(first.text).group()
-    assert TICKET.search(retry.text).group() == ticket
+    ticket = ticket_in(first.text)
+    assert ticket_in(retry.text) == ticket
     assert "11月27日（周五）前" in first.text and "139****6613" in first.text
     order = core.get_work_order(ticket)
     assert order.type == "apply_new_connection"

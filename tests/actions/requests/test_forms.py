@@ -27,7 +27,7 @@ ID = "11010519491231002X"
 
 
 def ask(conversation: Conversation, key: str) -> Result:
-    action = next(cls() for cls in ASK_ACTIONS if cls.key == key)
+    action = next(a for a in (cls() for cls in ASK_ACTIONS) if a.key == key)
     return conversation.run(action)
 
 

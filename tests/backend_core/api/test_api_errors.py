@@ -13,13 +13,13 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture(scope="module")
-def client(module_db):  # type: ignore[no-untyped-def]
+def client(module_db):
     app = create_app(CoreSettings(database_url=module_db.url, service_token=TOKEN), gateway=module_db.gateway())
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 
 
-def error_of(response, status: int) -> str:  # type: ignore[no-untyped-def]
+def error_of(response, status: int) -> str:
     assert response.status_code == status, response.text
     body = response.json()
     assert set(body) == {"error", "message"} and body["message"]

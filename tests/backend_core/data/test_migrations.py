@@ -14,7 +14,7 @@ from backend_core.models import Base
 from backend_core.schema import upgrade_to_head
 
 
-def test_models_equal_migrations(copier) -> None:  # type: ignore[no-untyped-def]
+def test_models_equal_migrations(copier) -> None:
     url = copier.empty_url()
     upgrade_to_head(url)
     engine = make_engine(url)

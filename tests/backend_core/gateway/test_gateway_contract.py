@@ -20,7 +20,7 @@ TOKEN = "contract-test-token"
 
 
 @pytest.fixture(scope="module", params=["embedded", "http"])
-def gw(request: pytest.FixtureRequest, copier, serve_api):  # type: ignore[no-untyped-def]
+def gw(request: pytest.FixtureRequest, copier, serve_api):
     """Each gateway gets its own copy of the demo database, since some tests pay bills."""
     db = copier.copy()
     embedded = db.gateway()

@@ -8,7 +8,7 @@ from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.gateway.http import HttpGateway
 
 
-def test_embedded_by_default_on_the_configured_database(module_db) -> None:  # type: ignore[no-untyped-def]
+def test_embedded_by_default_on_the_configured_database(module_db) -> None:
     gateway = make_gateway(CoreSettings(database_url=module_db.url))
     assert isinstance(gateway, EmbeddedGateway)
     assert gateway.account_summary("3300067890").customer_class == "commercial"
@@ -20,5 +20,5 @@ def test_http_when_asked() -> None:
     gateway.close()
 
 
-def test_relative_sqlite_paths_resolve_against_the_repository(repo_root) -> None:  # type: ignore[no-untyped-def]
+def test_relative_sqlite_paths_resolve_against_the_repository(repo_root) -> None:
     assert CoreSettings(database_url="sqlite:///var/core.db").database_url == f"sqlite:///{repo_root / 'var' / 'core.db'}"

@@ -20,13 +20,13 @@ SEED_DAY = date(2026, 11, 20)
 
 
 @pytest.fixture(scope="module")
-def session(module_db):  # type: ignore[no-untyped-def]
+def session(module_db):
     with module_db.factory() as s:
         yield s
 
 
 @pytest.mark.parametrize("account_no", list(CUSTOMERS))
-def test_demo_customer_is_stored_exactly(session, account_no: str) -> None:  # type: ignore[no-untyped-def]
+def test_demo_customer_is_stored_exactly(session, account_no: str) -> None:
     spec = CUSTOMERS[account_no]
     account = session.get(models.Account, account_no)
     assert (account.customer.name, account.customer.phone) == (spec["name"], spec["phone"])
@@ -43,7 +43,7 @@ def test_demo_customer_is_stored_exactly(session, account_no: str) -> None:  # t
 
 
 @pytest.mark.parametrize("account_no", list(CUSTOMERS))
-def test_bills_are_the_engines_bills_of_the_stated_readings(session, account_no: str) -> None:  # type: ignore[no-untyped-def]
+def test_bills_are_the_engines_bills_of_the_stated_readings(session, account_no: str) -> None:
     spec = CUSTOMERS[account_no]
     bills = list(session.scalars(select(models.Bill).where(models.Bill.account_no == account_no).order_by(models.Bill.period)))
     assert [b.period for b in bills] == [f"2026-{m:02d}" for m in range(1, 11)]
@@ -66,7 +66,7 @@ def test_bills_are_the_engines_bills_of_the_stated_readings(session, account_no:
         assert str(bill.total) == quote(case)["total"], bill.period
 
 
-def test_zhang_san_paid_january_to_september_on_the_10th_by_wechat_and_owes_october(session) -> None:  # type: ignore[no-untyped-def]
+def test_zhang_san_paid_january_to_september_on_the_10th_by_wechat_and_owes_october(session) -> None:
     bills = {b.period: b for b in session.scalars(select(models.Bill).where(models.Bill.account_no == "3300012345"))}
     assert bills["2026-10"].status == "unpaid"
     payments = list(session.scalars(select(models.Payment).where(models.Payment.account_no == "3300012345")))
@@ -76,14 +76,14 @@ def test_zhang_san_paid_january_to_september_on_the_10th_by_wechat_and_owes_octo
     assert all(bills[f"2026-{m:02d}"].status == "paid" for m in range(1, 10))
 
 
-def test_qian_qi_owes_august_to_october_with_late_fees(module_db) -> None:  # type: ignore[no-untyped-def]
+def test_qian_qi_owes_august_to_october_with_late_fees(module_db) -> None:
     arrears = module_db.gateway().get_arrears("3300012349", as_of=date(2026, 11, 25))
     assert [i.period for i in arrears.items] == ["2026-08", "2026-09", "2026-10"]
     assert all(i.late_fee >= 1 for i in arrears.items)
     assert arrears.total == arrears.principal + arrears.late_fee
 
 
-def test_li_si_has_8_50_below_both_alert_levels(module_db, session) -> None:  # type: ignore[no-untyped-def]
+def test_li_si_has_8_50_below_both_alert_levels(module_db, session) -> None:
     status = module_db.gateway().get_prepaid_status("3300012346")
     assert status.balance == Decimal("8.50") and status.alert_level == "below_10" and status.meter_state == "online"
     levels = set(session.scalars(select(models.PrepaidEvent.level).where(
@@ -91,7 +91,7 @@ def test_li_si_has_8_50_below_both_alert_levels(module_db, session) -> None:  # 
     assert {Decimal(30), Decimal(10)} <= levels
 
 
-def test_wang_wu_has_the_planned_outage_three_days_after_seeding(module_db) -> None:  # type: ignore[no-untyped-def]
+def test_wang_wu_has_the_planned_outage_three_days_after_seeding(module_db) -> None:
     outages = module_db.gateway().find_outages(account_no="3300012347")
     planned = [o for o in outages if o.kind == "planned"]
     assert len(planned) == 1
@@ -101,7 +101,7 @@ def test_wang_wu_has_the_planned_outage_three_days_after_seeding(module_db) -> N
     assert planned[0].reason == "线路检修"
 
 
-def test_zhao_liu_registers_match_the_stated_peak_valley_split(session) -> None:  # type: ignore[no-untyped-def]
+def test_zhao_liu_registers_match_the_stated_peak_valley_split(session) -> None:
     reads = list(
         session.scalars(
             select(models.MonthlyRead)
@@ -113,7 +113,7 @@ def test_zhao_liu_registers_match_the_stated_peak_valley_split(session) -> None:
     assert [[int(r.kwh_peak), int(r.kwh_valley)] for r in reads] == CUSTOMERS["3300012348"]["monthly_peak_valley_kwh_2026"]
 
 
-def test_interval_readings_add_up_to_the_monthly_reads(session) -> None:  # type: ignore[no-untyped-def]
+def test_interval_readings_add_up_to_the_monthly_reads(session) -> None:
     meter = session.scalar(select(models.Meter).where(models.Meter.account_no == "3300067890"))
     total = session.scalar(select(func.sum(models.IntervalReading.kwh)).where(
         models.IntervalReading.meter_id == meter.id,
@@ -121,12 +121,12 @@ def test_interval_readings_add_up_to_the_monthly_reads(session) -> None:  # type
     assert total == Decimal(380 + 2240 + 1650 + 900)
 
 
-def test_sun_ba_is_a_13_digit_large_household(module_db) -> None:  # type: ignore[no-untyped-def]
+def test_sun_ba_is_a_13_digit_large_household(module_db) -> None:
     usage = module_db.gateway().get_usage("3301100056789")
     assert usage.tier_thresholds_kwh == [Decimal(3960), Decimal(6000)]
 
 
-def test_console_agents_have_scrypt_hashes_of_the_demo_password(session) -> None:  # type: ignore[no-untyped-def]
+def test_console_agents_have_scrypt_hashes_of_the_demo_password(session) -> None:
     agents = {a.username: a for a in session.scalars(select(models.Agent))}
     assert set(agents) == {"agent01", "agent02"} and agents["agent02"].display_name == "客服02"
     assert all(
@@ -135,7 +135,7 @@ def test_console_agents_have_scrypt_hashes_of_the_demo_password(session) -> None
     assert not verify_password("wrong", agents["agent01"].password_hash)
 
 
-def test_generated_customers_are_varied(session) -> None:  # type: ignore[no-untyped-def]
+def test_generated_customers_are_varied(session) -> None:
     accounts = list(session.scalars(select(models.Account).where(models.Account.account_no.not_in(list(CUSTOMERS)))))
     assert len(accounts) == 6
     assert all(len(a.account_no) in (10, 13) for a in accounts)

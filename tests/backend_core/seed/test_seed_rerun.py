@@ -12,7 +12,7 @@ from backend_core.seed import seed
 LATER = datetime(2026, 11, 22, 8, 0)
 
 
-def counts(session) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def counts(session) -> dict[str, int]:
     return {
         name: session.scalar(select(func.count()).select_from(model))
         for name, model in (("bills", models.Bill), ("payments", models.Payment), ("reads", models.MonthlyRead),
@@ -20,7 +20,7 @@ def counts(session) -> dict[str, int]:  # type: ignore[no-untyped-def]
     }
 
 
-def test_reseeding_resets_demo_data_and_moves_the_planned_outage(fresh_db) -> None:  # type: ignore[no-untyped-def]
+def test_reseeding_resets_demo_data_and_moves_the_planned_outage(fresh_db) -> None:
     with fresh_db.factory() as session:
         before = counts(session)
     with fresh_db.factory.begin() as session:  # a demo user changed the registered phone meanwhile

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from backend_core.core.clock import Clock
 
 
-def test_three_failures_lock_the_conversation_for_thirty_minutes(fresh_db) -> None:  # type: ignore[no-untyped-def]
+def test_three_failures_lock_the_conversation_for_thirty_minutes(fresh_db) -> None:
     clock = Clock(fixed=datetime(2026, 11, 20, 10, 0))
     gw = fresh_db.gateway(clock)
     results = [gw.verify_identity("3300012345", "1234", "wechat:abc") for _ in range(3)]
@@ -21,7 +21,7 @@ def test_three_failures_lock_the_conversation_for_thirty_minutes(fresh_db) -> No
     assert after.verified and gw.is_verified("3300012345", "wechat:abc")
 
 
-def test_an_unknown_account_fails_like_a_wrong_phone(fresh_db) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_account_fails_like_a_wrong_phone(fresh_db) -> None:
     gw = fresh_db.gateway()
     unknown = gw.verify_identity("3300099999", "8000", "s1")
     wrong = gw.verify_identity("3300012345", "9999", "s2")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from backend_core import models
 
 
-def test_paying_what_is_owed_clears_arrears_and_charges_late_fees(fresh_db) -> None:  # type: ignore[no-untyped-def]
+def test_paying_what_is_owed_clears_arrears_and_charges_late_fees(fresh_db) -> None:
     gw = fresh_db.gateway()
     owed = gw.get_arrears("3300012349")
     assert owed.as_of == date(2026, 11, 20) and owed.late_fee > 0
@@ -24,7 +24,7 @@ def test_paying_what_is_owed_clears_arrears_and_charges_late_fees(fresh_db) -> N
     assert sum(charged, Decimal(0)) == owed.late_fee
 
 
-def test_a_partial_payment_pays_the_oldest_bill_first(fresh_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_partial_payment_pays_the_oldest_bill_first(fresh_db) -> None:
     gw = fresh_db.gateway()
     before = gw.get_arrears("3300012349")
     august = before.items[0]

@@ -11,7 +11,7 @@ from backend_core.services.context import CoreContext
 from backend_core.services.prepaid import deduct_prepaid
 
 
-def test_negative_balance_cuts_off_at_eight_and_a_payment_reconnects(fresh_db) -> None:  # type: ignore[no-untyped-def]
+def test_negative_balance_cuts_off_at_eight_and_a_payment_reconnects(fresh_db) -> None:
     clock = Clock(fixed=datetime(2026, 11, 21, 1, 0))
     gw = fresh_db.gateway(clock)
     with fresh_db.factory.begin() as session:

@@ -11,7 +11,7 @@ from backend_core import models
 from backend_core.errors import CoreError
 
 
-def test_deadlines_follow_the_commitments(fresh_db) -> None:  # type: ignore[no-untyped-def]
+def test_deadlines_follow_the_commitments(fresh_db) -> None:
     gw = fresh_db.gateway()  # Friday 20 Nov 2026, 15:00
     meter = gw.create_work_order("apply_meter_check", {"preferred_date": "2026-11-24"}, "m1", account_no="3300012345",
                                  contact_phone="13800138000")
@@ -26,7 +26,7 @@ def test_deadlines_follow_the_commitments(fresh_db) -> None:  # type: ignore[no-
     assert [int(o.ticket_no[-4:]) for o in (meter, connection, rural, hazard)] == [1, 2, 3, 4]
 
 
-def test_a_complaint_carries_its_contact_and_answer_commitments(fresh_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_complaint_carries_its_contact_and_answer_commitments(fresh_db) -> None:
     order = fresh_db.gateway().create_work_order("complain", {"description": "抄表员态度不好"}, "c1", contact_phone="13800138000")
     assert order.deadline == datetime(2026, 11, 26, 23, 59, 59)  # 4 working days
     with fresh_db.factory() as session:
@@ -43,13 +43,13 @@ def test_a_complaint_carries_its_contact_and_answer_commitments(fresh_db) -> Non
         ("apply_capacity_change", None, "missing_field"),
     ],
 )
-def test_orders_that_the_rules_forbid_are_refused(fresh_db, type: str, account_no: str | None, code: str) -> None:  # type: ignore[no-untyped-def]
+def test_orders_that_the_rules_forbid_are_refused(fresh_db, type: str, account_no: str | None, code: str) -> None:
     with pytest.raises(CoreError) as err:
         fresh_db.gateway().create_work_order(type, {}, f"refused-{type}", account_no=account_no, contact_phone="13800138000")
     assert err.value.code == code
 
 
-def test_same_key_for_another_order_is_a_conflict(fresh_db) -> None:  # type: ignore[no-untyped-def]
+def test_same_key_for_another_order_is_a_conflict(fresh_db) -> None:
     gw = fresh_db.gateway()
     gw.create_work_order("request_invoice", {}, "same", account_no="3300012345")
     with pytest.raises(CoreError) as err:
@@ -57,6 +57,6 @@ def test_same_key_for_another_order_is_a_conflict(fresh_db) -> None:  # type: ig
     assert err.value.code == "idempotency_conflict"
 
 
-def test_tou_application_takes_effect_next_month(fresh_db) -> None:  # type: ignore[no-untyped-def]
+def test_tou_application_takes_effect_next_month(fresh_db) -> None:
     order = fresh_db.gateway().create_work_order("apply_tou", {}, "t1", account_no="3300012345", contact_phone="13800138000")
     assert order.fields["effective_from"] == "2026-12"

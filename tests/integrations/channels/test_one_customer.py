@@ -20,7 +20,7 @@ def bot(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"text": "好的"}]
 
 
-def test_web_wechat_and_voice_conversations_share_the_customers_history(hub) -> None:  # type: ignore[no-untyped-def]
+def test_web_wechat_and_voice_conversations_share_the_customers_history(hub) -> None:
     h = hub(bot, wechat_token=TOKEN, wechat_app_id=APP_ID)
     agent = h.login()
     # The web chat: verified in the bot, then handed over.

@@ -56,7 +56,7 @@ def test_estimated_wait_and_its_words() -> None:
     assert wait_words(3, 480) == "您前面还有2位客户，预计等待约8分钟。"
 
 
-def test_a_claim_nobody_answers_goes_back_to_the_queue(hub) -> None:  # type: ignore[no-untyped-def]
+def test_a_claim_nobody_answers_goes_back_to_the_queue(hub) -> None:
     h = hub(lambda body: [{"custom": {"handoff": {"reason": "requested"}}}], claim_timeout_s=0)
     agent = h.login()
     h.say("转人工")
@@ -68,7 +68,7 @@ def test_a_claim_nobody_answers_goes_back_to_the_queue(hub) -> None:  # type: ig
     assert "重新安排客服" in h.desk.store.transcript(conversation)[-1].text
 
 
-def test_waiting_customers_hear_a_changed_position_at_most_once_a_minute(hub) -> None:  # type: ignore[no-untyped-def]
+def test_waiting_customers_hear_a_changed_position_at_most_once_a_minute(hub) -> None:
     h = hub(lambda body: [{"custom": {"handoff": {"reason": "requested"}}}], announce_every_s=60)
     agent = h.login()
     h.say("转人工", sender="first")

@@ -14,12 +14,14 @@ ASK_LAST4 = "请再告诉我该户号登记手机号的后4位，用于核验身
 BILL = "您2026年10月的电费为¥152.88，用电260.5 kWh，请于2026-11-25前缴清。"
 OUTAGE = ("您所在的区域今天有计划停电。停电时间为08:00-17:00，原因是线路检修。"
           "检修完成后会尽快恢复供电，请提前做好准备。如果到了时间还没有来电，可以说“报修”。")
-HANDOFF = [{"text": "好的，正在为您转接人工客服，请稍候。"}, {"custom": {"handoff": {"reason": "requested"}}}]
+HANDOFF: list[dict[str, Any]] = [
+    {"text": "好的，正在为您转接人工客服，请稍候。"}, {"custom": {"handoff": {"reason": "requested"}}},
+]
 
 
 def bot(body: dict[str, Any]) -> list[dict[str, Any]]:
     """The bot's side of the calls below."""
-    script = {
+    script: dict[str, list[dict[str, Any]]] = {
         "查电费": [{"text": ASK_ACCOUNT}],
         "3300012345": [{"text": ASK_LAST4}],
         "8000": [{"text": BILL}],
@@ -35,7 +37,7 @@ def said_to_bot(h: Any) -> list[str]:
     return [body["message"] for body in h.rasa.seen]
 
 
-def test_bill_query_with_the_account_keyed_in_read_back_and_confirmed(hub) -> None:  # type: ignore[no-untyped-def]
+def test_bill_query_with_the_account_keyed_in_read_back_and_confirmed(hub) -> None:
     h = hub(bot)
     line = Line(h.client)
     line.dial()
@@ -65,7 +67,7 @@ def test_bill_query_with_the_account_keyed_in_read_back_and_confirmed(hub) -> No
     assert all(body["metadata"]["channel"] == "voice" and body["sender"] == "voice:CA0001" for body in h.rasa.seen)
 
 
-def test_a_wrong_number_is_keyed_again_after_pressing_2(hub) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_number_is_keyed_again_after_pressing_2(hub) -> None:
     h = hub(bot)
     line = Line(h.client)
     line.dial()
@@ -81,7 +83,7 @@ def test_a_wrong_number_is_keyed_again_after_pressing_2(hub) -> None:  # type: i
     assert said_to_bot(h) == ["查电费", "3300012345"]
 
 
-def test_outage_reported_by_speech_is_read_in_pieces(hub) -> None:  # type: ignore[no-untyped-def]
+def test_outage_reported_by_speech_is_read_in_pieces(hub) -> None:
     h = hub(bot)
     line = Line(h.client)
     line.dial()
@@ -98,7 +100,7 @@ def test_outage_reported_by_speech_is_read_in_pieces(hub) -> None:  # type: igno
     assert said_to_bot(h) == ["我家停电了"]  # "继续" moved the reading on, it did not reach the bot
 
 
-def test_unsure_recognition_asks_again_twice_then_queues_for_an_agent(hub) -> None:  # type: ignore[no-untyped-def]
+def test_unsure_recognition_asks_again_twice_then_queues_for_an_agent(hub) -> None:
     h = hub(bot)
     agent = h.login()
     line = Line(h.client)
@@ -114,7 +116,7 @@ def test_unsure_recognition_asks_again_twice_then_queues_for_an_agent(hub) -> No
     assert row["channel"] == "voice" and row["reason"] == "fallback"
 
 
-def test_the_nbest_list_and_homophones_give_the_bot_the_domain_word(hub) -> None:  # type: ignore[no-untyped-def]
+def test_the_nbest_list_and_homophones_give_the_bot_the_domain_word(hub) -> None:
     h = hub(bot)
     line = Line(h.client)
     line.dial()
@@ -125,7 +127,7 @@ def test_the_nbest_list_and_homophones_give_the_bot_the_domain_word(hub) -> None
     assert "哪个月" in line.heard
 
 
-def test_hand_over_ends_in_the_jambonz_queue_and_the_console_queue(hub) -> None:  # type: ignore[no-untyped-def]
+def test_hand_over_ends_in_the_jambonz_queue_and_the_console_queue(hub) -> None:
     h = hub(bot)
     agent = h.login()
     line = Line(h.client)
@@ -150,7 +152,7 @@ def test_hand_over_ends_in_the_jambonz_queue_and_the_console_queue(hub) -> None:
     assert line.heard == GOODBYE and line.verbs[-1]["verb"] == "hangup"
 
 
-def test_with_a_sip_line_the_hand_over_dials_the_agents_with_the_context(hub) -> None:  # type: ignore[no-untyped-def]
+def test_with_a_sip_line_the_hand_over_dials_the_agents_with_the_context(hub) -> None:
     h = hub(bot, voice_agent_sip_uri="sip:agents@pbx.example.cn")
     h.login()
     line = Line(h.client)
@@ -165,7 +167,7 @@ def test_with_a_sip_line_the_hand_over_dials_the_agents_with_the_context(hub) ->
     assert line.heard == LINE_BUSY and line.verb("enqueue")["name"] == "95598"
 
 
-def test_with_no_agent_online_the_call_back_offer_is_answered_with_a_key(hub) -> None:  # type: ignore[no-untyped-def]
+def test_with_no_agent_online_the_call_back_offer_is_answered_with_a_key(hub) -> None:
     h = hub(bot)  # nobody logged in
     line = Line(h.client)
     line.dial()
@@ -177,7 +179,7 @@ def test_with_no_agent_online_the_call_back_offer_is_answered_with_a_key(hub) ->
     assert "已为您登记回电" in line.heard
 
 
-def test_a_spoken_choice_is_sent_as_its_button(hub) -> None:  # type: ignore[no-untyped-def]
+def test_a_spoken_choice_is_sent_as_its_button(hub) -> None:
     h = hub(bot)
     line = Line(h.client)
     line.dial()
@@ -188,7 +190,7 @@ def test_a_spoken_choice_is_sent_as_its_button(hub) -> None:  # type: ignore[no-
     assert said_to_bot(h)[-1] == "/affirm"
 
 
-def test_hanging_up_closes_the_conversation_without_asking_for_a_rating(hub) -> None:  # type: ignore[no-untyped-def]
+def test_hanging_up_closes_the_conversation_without_asking_for_a_rating(hub) -> None:
     h = hub(bot)
     agent = h.login()
     line = Line(h.client)
@@ -206,7 +208,7 @@ def test_hanging_up_closes_the_conversation_without_asking_for_a_rating(hub) -> 
     assert len(h.desk.store.events(conversation.id)) == 2
 
 
-def test_a_caller_who_hangs_up_while_the_bot_answers_closes_it_too(hub) -> None:  # type: ignore[no-untyped-def]
+def test_a_caller_who_hangs_up_while_the_bot_answers_closes_it_too(hub) -> None:
     h = hub(bot)
     line = Line(h.client)
     line.dial()
@@ -215,7 +217,7 @@ def test_a_caller_who_hangs_up_while_the_bot_answers_closes_it_too(hub) -> None:
     assert h.desk.store.find("voice", "CA0001").state == "closed"
 
 
-def test_silence_is_asked_about_twice_then_the_line_says_goodbye(hub) -> None:  # type: ignore[no-untyped-def]
+def test_silence_is_asked_about_twice_then_the_line_says_goodbye(hub) -> None:
     h = hub(bot)
     line = Line(h.client)
     line.dial()
@@ -227,7 +229,7 @@ def test_silence_is_asked_about_twice_then_the_line_says_goodbye(hub) -> None:  
     assert said_to_bot(h) == []
 
 
-def test_a_number_the_caller_does_not_know_goes_to_the_bot_as_a_question(hub) -> None:  # type: ignore[no-untyped-def]
+def test_a_number_the_caller_does_not_know_goes_to_the_bot_as_a_question(hub) -> None:
     h = hub(bot)
     line = Line(h.client)
     line.dial()
@@ -236,7 +238,7 @@ def test_a_number_the_caller_does_not_know_goes_to_the_bot_as_a_question(hub) ->
     assert said_to_bot(h) == ["查电费", "我不知道户号在哪里看"]
 
 
-def test_an_unknown_key_repeats_the_menu(hub) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_key_repeats_the_menu(hub) -> None:
     h = hub(bot)
     line = Line(h.client)
     line.dial()

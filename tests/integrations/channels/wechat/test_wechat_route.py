@@ -23,12 +23,12 @@ def stored_messages(database_url: str) -> int:
     engine = create_engine(database_url)
     try:
         with engine.connect() as conn:
-            return conn.scalar(select(func.count()).select_from(Message))
+            return conn.execute(select(func.count()).select_from(Message)).scalar_one()
     finally:
         engine.dispose()
 
 
-def test_server_check_echoes_only_for_wechat(wechat_hub) -> None:  # type: ignore[no-untyped-def]
+def test_server_check_echoes_only_for_wechat(wechat_hub) -> None:
     hub = wechat_hub()
     query = WeChatServer.signed_query() | {"echostr": "1234567890"}
     assert httpx.get(hub.wechat.url, params=query).text == "1234567890"
@@ -37,7 +37,7 @@ def test_server_check_echoes_only_for_wechat(wechat_hub) -> None:  # type: ignor
 
 
 @pytest.mark.parametrize("safe", [False, True], ids=["plaintext", "safe-mode"])
-def test_a_text_message_gets_the_bots_reply_within_the_request(wechat_hub, safe: bool) -> None:  # type: ignore[no-untyped-def]
+def test_a_text_message_gets_the_bots_reply_within_the_request(wechat_hub, safe: bool) -> None:
     hub = wechat_hub(lambda body: [{"text": "您好，请问有什么可以帮您？"}], safe=safe)
     response = hub.wechat.text(OPENID, "你好")
     assert hub.wechat.reply_text(response) == "您好，请问有什么可以帮您？"
@@ -47,7 +47,7 @@ def test_a_text_message_gets_the_bots_reply_within_the_request(wechat_hub, safe:
     assert hub.api.custom == []
 
 
-def test_a_slow_reply_goes_out_as_a_customer_service_message(wechat_hub) -> None:  # type: ignore[no-untyped-def]
+def test_a_slow_reply_goes_out_as_a_customer_service_message(wechat_hub) -> None:
     hub = wechat_hub(lambda body: [{"text": "您上月电费128.50元。"}], bot_delay_s=1.0, wechat_reply_budget_s=0.3)
     started = time.monotonic()
     response = hub.wechat.text(OPENID, "上个月电费多少")
@@ -57,7 +57,7 @@ def test_a_slow_reply_goes_out_as_a_customer_service_message(wechat_hub) -> None
     assert hub.api.texts_to(OPENID) == ["您上月电费128.50元。"]
 
 
-def test_three_concurrent_retries_are_answered_once(wechat_hub) -> None:  # type: ignore[no-untyped-def]
+def test_three_concurrent_retries_are_answered_once(wechat_hub) -> None:
     hub = wechat_hub(lambda body: [{"text": "已为您查询。"}], bot_delay_s=0.5)
     xml = hub.wechat.xml(OPENID, "text", {"Content": "查电费"}, msg_id=hub.wechat.msg_id())
     with concurrent.futures.ThreadPoolExecutor(3) as pool:
@@ -69,7 +69,7 @@ def test_three_concurrent_retries_are_answered_once(wechat_hub) -> None:  # type
     assert passive + hub.api.texts_to(OPENID) == ["已为您查询。"]
 
 
-def test_a_retried_event_is_processed_once(wechat_hub) -> None:  # type: ignore[no-untyped-def]
+def test_a_retried_event_is_processed_once(wechat_hub) -> None:
     hub = wechat_hub()
     created = int(time.time())
     xml = hub.wechat.xml(OPENID, "event", {"Event": "CLICK", "EventKey": "QUERY_BILL"}, created=created)
@@ -80,7 +80,7 @@ def test_a_retried_event_is_processed_once(wechat_hub) -> None:  # type: ignore[
 
 @pytest.mark.parametrize("change", ["signature", "stale", "missing"])
 def test_a_request_not_signed_by_wechat_is_refused_and_nothing_is_stored(
-    wechat_hub, hub_database: str, change: str  # type: ignore[no-untyped-def]
+    wechat_hub, hub_database: str, change: str
 ) -> None:
     hub = wechat_hub()
     query = WeChatServer.signed_query()
@@ -96,7 +96,7 @@ def test_a_request_not_signed_by_wechat_is_refused_and_nothing_is_stored(
     assert hub.rasa.seen == [] and stored_messages(hub_database) == 0
 
 
-def test_safe_mode_refuses_a_body_sealed_with_another_key(wechat_hub) -> None:  # type: ignore[no-untyped-def]
+def test_safe_mode_refuses_a_body_sealed_with_another_key(wechat_hub) -> None:
     hub = wechat_hub(safe=True)
     other = WeChatServer(hub.wechat.url, safe=True)
     other.crypto = WeChatCrypto(TOKEN, "Z" * 43, APP_ID)
@@ -118,7 +118,7 @@ def test_safe_mode_refuses_a_body_sealed_with_another_key(wechat_hub) -> None:  
     pytest.param(b"<xml><FromUserName>x</FromUserName></xml>", id="no-msgtype"),
     pytest.param(b"<other><MsgType>text</MsgType></other>", id="wrong-root"),
 ])
-def test_malformed_or_dangerous_xml_is_a_bad_request(wechat_hub, hub_database: str, body: bytes) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_or_dangerous_xml_is_a_bad_request(wechat_hub, hub_database: str, body: bytes) -> None:
     hub = wechat_hub()
     response = httpx.post(hub.wechat.url, params=WeChatServer.signed_query(), content=body)
     assert response.status_code == 400
@@ -127,7 +127,7 @@ def test_malformed_or_dangerous_xml_is_a_bad_request(wechat_hub, hub_database: s
 
 
 @pytest.mark.parametrize("event", ["VIEW", "TEMPLATESENDJOBFINISH", "some_future_event"])
-def test_events_with_nothing_to_say_get_success(wechat_hub, event: str) -> None:  # type: ignore[no-untyped-def]
+def test_events_with_nothing_to_say_get_success(wechat_hub, event: str) -> None:
     hub = wechat_hub()
     response = hub.wechat.event(OPENID, event, "https://www.sgcc.com.cn/")
     assert response.status_code == 200 and response.text == "success"
@@ -137,19 +137,19 @@ def test_events_with_nothing_to_say_get_success(wechat_hub, event: str) -> None:
 @pytest.mark.parametrize(("key", "says"), [
     ("QUERY_BILL", "查电费"), ("OUTAGE", "最近有没有停电"), ("SERVICES", "我要办理用电业务"), ("HUMAN", "转人工"),
 ])
-def test_a_menu_click_reaches_the_bot_as_the_customers_words(wechat_hub, key: str, says: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_menu_click_reaches_the_bot_as_the_customers_words(wechat_hub, key: str, says: str) -> None:
     hub = wechat_hub(lambda body: [{"text": f"收到：{body['message']}"}])
     assert hub.wechat.reply_text(hub.wechat.event(OPENID, "CLICK", key)) == f"收到：{says}"
 
 
-def test_following_gets_the_welcome(wechat_hub) -> None:  # type: ignore[no-untyped-def]
+def test_following_gets_the_welcome(wechat_hub) -> None:
     hub = wechat_hub()
     welcome = hub.wechat.reply_text(hub.wechat.event(OPENID, "subscribe"))
     assert welcome == WELCOME and "绑定户号" in welcome
     assert hub.rasa.seen == []
 
 
-def test_voice_uses_wechats_recognition_or_asks_to_type(wechat_hub) -> None:  # type: ignore[no-untyped-def]
+def test_voice_uses_wechats_recognition_or_asks_to_type(wechat_hub) -> None:
     hub = wechat_hub(lambda body: [{"text": f"收到：{body['message']}"}])
     heard = hub.wechat.send(OPENID, "voice", {"MediaId": "m1", "Format": "amr", "Recognition": "我家停电了"})
     assert hub.wechat.reply_text(heard) == "收到：我家停电了"
@@ -158,8 +158,8 @@ def test_voice_uses_wechats_recognition_or_asks_to_type(wechat_hub) -> None:  # 
     assert [s["message"] for s in hub.rasa.seen] == ["我家停电了"]
 
 
-def test_buttons_become_numbered_choices_answered_by_number(wechat_hub) -> None:  # type: ignore[no-untyped-def]
-    def bot(body):  # type: ignore[no-untyped-def]
+def test_buttons_become_numbered_choices_answered_by_number(wechat_hub) -> None:
+    def bot(body):
         if body["message"] == "转人工":
             return [{"text": "需要为您转人工吗？", "buttons": [{"title": "需要", "payload": "/affirm"},
                                                           {"title": "不用了", "payload": "/deny"}]}]
@@ -172,7 +172,7 @@ def test_buttons_become_numbered_choices_answered_by_number(wechat_hub) -> None:
     assert hub.wechat.reply_text(hub.wechat.text(OPENID, "2")) == "收到：2"  # no choice pending any more
 
 
-def test_a_long_answer_is_split_within_wechats_limit(wechat_hub) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_answer_is_split_within_wechats_limit(wechat_hub) -> None:
     long_text = "。".join(f"第{i}条：居民阶梯电价按年度累计用电量分三档计价" for i in range(120)) + "。"
     hub = wechat_hub(lambda body: [{"text": long_text}])
     first = hub.wechat.reply_text(hub.wechat.text(OPENID, "阶梯电价怎么算"))
@@ -183,7 +183,7 @@ def test_a_long_answer_is_split_within_wechats_limit(wechat_hub) -> None:  # typ
     assert (first + "".join(rest)).replace("\n", "") == long_text
 
 
-def test_a_picture_is_kept_for_the_agent_and_the_customer_can_ask_for_one(wechat_hub, hub_database: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_picture_is_kept_for_the_agent_and_the_customer_can_ask_for_one(wechat_hub, hub_database: str) -> None:
     hub = wechat_hub(lambda body: [{"text": f"收到：{body['message']}"}])
     reply = hub.wechat.send(OPENID, "image", {"PicUrl": "https://mmbiz.qpic.cn/meter.jpg", "MediaId": "media-1"})
     assert "图片" in hub.wechat.reply_text(reply) and "1. 转人工" in hub.wechat.reply_text(reply)
@@ -193,10 +193,11 @@ def test_a_picture_is_kept_for_the_agent_and_the_customer_can_ask_for_one(wechat
     with engine.connect() as conn:
         payload = conn.scalar(select(Message.payload).where(Message.text == "[图片]"))
     engine.dispose()
+    assert payload is not None
     assert payload["attachment"] == {"type": "image", "url": "https://mmbiz.qpic.cn/meter.jpg", "media_id": "media-1"}
 
 
-def test_a_location_offers_outages_or_business_halls_for_that_place(wechat_hub) -> None:  # type: ignore[no-untyped-def]
+def test_a_location_offers_outages_or_business_halls_for_that_place(wechat_hub) -> None:
     hub = wechat_hub(lambda body: [{"text": f"收到：{body['message']}"}])
     place = {"Location_X": "37.87", "Location_Y": "112.55", "Scale": "15", "Label": "太原市小店区平阳路12号"}
     offer = hub.wechat.reply_text(hub.wechat.send(OPENID, "location", place))
@@ -204,21 +205,21 @@ def test_a_location_offers_outages_or_business_halls_for_that_place(wechat_hub) 
     assert hub.wechat.reply_text(hub.wechat.text(OPENID, "1")) == "收到：太原市小店区平阳路12号最近有没有停电"
 
 
-def test_a_location_answers_the_bots_question_for_an_address(wechat_hub) -> None:  # type: ignore[no-untyped-def]
+def test_a_location_answers_the_bots_question_for_an_address(wechat_hub) -> None:
     hub = wechat_hub(lambda body: [{"text": f"收到：{body['message']}"}])
     hub.rasa.slots[f"wechat:{OPENID}"] = {"requested_slot": "service_address"}
     place = {"Location_X": "37.87", "Location_Y": "112.55", "Scale": "15", "Label": "太原市小店区平阳路12号"}
     assert hub.wechat.reply_text(hub.wechat.send(OPENID, "location", place)) == "收到：太原市小店区平阳路12号"
 
 
-def test_flooding_is_slowed_down_without_reaching_the_bot(wechat_hub) -> None:  # type: ignore[no-untyped-def]
+def test_flooding_is_slowed_down_without_reaching_the_bot(wechat_hub) -> None:
     hub = wechat_hub(rate_burst=2, rate_per_s=0.01)
     replies = [hub.wechat.reply_text(hub.wechat.text(OPENID, f"第{i}条")) for i in range(4)]
     assert replies[:2] == ["好的", "好的"] and all("太快" in r for r in replies[2:])
     assert len(hub.rasa.seen) == 2
 
 
-def test_conversation_is_the_followers_on_the_wechat_channel(wechat_hub, hub_database: str) -> None:  # type: ignore[no-untyped-def]
+def test_conversation_is_the_followers_on_the_wechat_channel(wechat_hub, hub_database: str) -> None:
     hub = wechat_hub()
     hub.wechat.text(OPENID, "你好")
     engine = create_engine(hub_database)

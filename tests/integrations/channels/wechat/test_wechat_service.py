@@ -35,12 +35,12 @@ def bot(body: dict[str, Any]) -> list[dict[str, Any]]:
 def bindings(database_url: str) -> list[tuple[str, str]]:
     engine = create_engine(database_url)
     with engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(select(WechatBinding.openid, WechatBinding.account_no))]
+        rows = [(openid, account) for openid, account in conn.execute(select(WechatBinding.openid, WechatBinding.account_no))]
     engine.dispose()
     return rows
 
 
-def test_a_bound_follower_asks_about_the_account_without_proving_it_again(wechat_hub, hub_database: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_bound_follower_asks_about_the_account_without_proving_it_again(wechat_hub, hub_database: str) -> None:
     hub = wechat_hub(bot)
     assert hub.wechat.reply_text(hub.wechat.text(OPENID, "查电费")) == "请提供户号。"
     assert "已核验" in hub.wechat.reply_text(hub.wechat.text(OPENID, "绑定户号"))
@@ -49,7 +49,7 @@ def test_a_bound_follower_asks_about_the_account_without_proving_it_again(wechat
     assert hub.rasa.seen[-1]["metadata"] == {"channel": "wechat", "bound_account": ACCOUNT}
 
 
-def test_unbinding_ends_the_verification(wechat_hub, hub_database: str) -> None:  # type: ignore[no-untyped-def]
+def test_unbinding_ends_the_verification(wechat_hub, hub_database: str) -> None:
     hub = wechat_hub(bot)
     hub.wechat.text(OPENID, "绑定户号")
     assert hub.wechat.reply_text(hub.wechat.text(OPENID, "解除绑定")) == UNBOUND
@@ -59,14 +59,14 @@ def test_unbinding_ends_the_verification(wechat_hub, hub_database: str) -> None:
     assert hub.wechat.reply_text(hub.wechat.text(OPENID, "解绑")) == NOT_BOUND
 
 
-def test_unfollowing_removes_the_binding(wechat_hub, hub_database: str) -> None:  # type: ignore[no-untyped-def]
+def test_unfollowing_removes_the_binding(wechat_hub, hub_database: str) -> None:
     hub = wechat_hub(bot)
     hub.wechat.text(OPENID, "绑定户号")
     assert hub.wechat.event(OPENID, "unsubscribe").text == "success"
     assert bindings(hub_database) == []
 
 
-def test_the_rest_channel_cannot_claim_a_binding_or_a_followers_conversation(wechat_hub) -> None:  # type: ignore[no-untyped-def]
+def test_the_rest_channel_cannot_claim_a_binding_or_a_followers_conversation(wechat_hub) -> None:
     import httpx
 
     hub = wechat_hub(bot)
@@ -80,7 +80,7 @@ def test_the_rest_channel_cannot_claim_a_binding_or_a_followers_conversation(wec
     assert hub.api.custom == []
 
 
-def test_an_agents_reply_and_the_rating_request_arrive_as_customer_service_messages(wechat_hub) -> None:  # type: ignore[no-untyped-def]
+def test_an_agents_reply_and_the_rating_request_arrive_as_customer_service_messages(wechat_hub) -> None:
     hub = wechat_hub(bot)
     agent = hub.login()
     hub.wechat.text(OPENID, "绑定户号")
