@@ -18,7 +18,7 @@ from integrations.routing import BOT_UNAVAILABLE, EMPTY_PROMPT, parse_score
 HANDOFF = [{"text": "正在为您转人工"}, {"custom": {"handoff": {"reason": "requested"}}}]
 
 
-def test_reply_comes_back_in_rest_channel_shape(hub) -> None:  # type: ignore[no-untyped-def]
+def test_reply_comes_back_in_rest_channel_shape(hub) -> None:
     h = hub(
         lambda body: [
             {"recipient_id": body["sender"], "text": "您好", "buttons": [{"title": "查电费", "payload": "/query_bill"}]}
@@ -30,7 +30,7 @@ def test_reply_comes_back_in_rest_channel_shape(hub) -> None:  # type: ignore[no
     assert h.rasa.seen[0]["sender"] == "web:u1"
 
 
-def test_handoff_request_queues_the_conversation_and_stops_calling_the_bot(hub) -> None:  # type: ignore[no-untyped-def]
+def test_handoff_request_queues_the_conversation_and_stops_calling_the_bot(hub) -> None:
     h = hub(lambda body: HANDOFF)
     h.login()  # an agent is on line
     h.say("转人工")
@@ -43,7 +43,7 @@ def test_handoff_request_queues_the_conversation_and_stops_calling_the_bot(hub) 
     assert authors == ["customer", "bot", "bot", "system", "customer", "system"]
 
 
-def test_handoff_with_no_agent_online_offers_a_call_back_through_the_bot(hub) -> None:  # type: ignore[no-untyped-def]
+def test_handoff_with_no_agent_online_offers_a_call_back_through_the_bot(hub) -> None:
     h = hub(lambda body: HANDOFF)
     replies = h.say("转人工").json()
     assert "没有人工客服在线" in replies[-1]["text"] and replies[-1]["buttons"][0]["payload"] == "/affirm"
@@ -53,14 +53,14 @@ def test_handoff_with_no_agent_online_offers_a_call_back_through_the_bot(hub) ->
     assert {(e["name"], e["value"]) for e in events} == {("handoff_offer", "callback"), ("handoff_reason", "requested")}
 
 
-def test_a_reason_outside_the_service_rules_is_refused(hub) -> None:  # type: ignore[no-untyped-def]
+def test_a_reason_outside_the_service_rules_is_refused(hub) -> None:
     h = hub(lambda body: [{"custom": {"handoff": {"reason": "bored"}}}])
     h.login()
     h.say("转人工")
     assert h.desk.store.open("web", "u1").state == "bot"
 
 
-def test_the_bot_saying_the_same_thing_three_turns_running_offers_a_human(hub) -> None:  # type: ignore[no-untyped-def]
+def test_the_bot_saying_the_same_thing_three_turns_running_offers_a_human(hub) -> None:
     h = hub(lambda body: [{"text": "抱歉，我没太明白。"}])
     h.login()
     assert len(h.say("啊啊").json()) == 1
@@ -70,14 +70,14 @@ def test_the_bot_saying_the_same_thing_three_turns_running_offers_a_human(hub) -
     assert {(e["name"], e["value"]) for e in h.rasa.events[0][1]} == {("handoff_offer", "human"), ("handoff_reason", "fallback")}
 
 
-def test_empty_or_blank_message_gets_a_prompt_without_calling_the_bot(hub) -> None:  # type: ignore[no-untyped-def]
+def test_empty_or_blank_message_gets_a_prompt_without_calling_the_bot(hub) -> None:
     h = hub()
     for blank in ("", "   ", "\x00\x01"):
         assert h.say(blank).json()[0]["text"] == EMPTY_PROMPT
     assert h.rasa.seen == []
 
 
-def test_huge_message_is_kept_whole_but_cut_before_nlu(hub) -> None:  # type: ignore[no-untyped-def]
+def test_huge_message_is_kept_whole_but_cut_before_nlu(hub) -> None:
     h = hub()
     text = "我家停电了" * 1000
     assert h.say(text).status_code == 200
@@ -85,7 +85,7 @@ def test_huge_message_is_kept_whole_but_cut_before_nlu(hub) -> None:  # type: ig
     assert h.desk.store.transcript(h.desk.store.open("web", "u1").id)[0].text == text
 
 
-def test_bot_down_gives_a_polite_answer_not_an_error(hub) -> None:  # type: ignore[no-untyped-def]
+def test_bot_down_gives_a_polite_answer_not_an_error(hub) -> None:
     def broken(body: dict[str, Any]) -> list[dict[str, Any]]:
         raise httpx.ConnectError("refused")
 
@@ -98,7 +98,7 @@ def test_bot_down_gives_a_polite_answer_not_an_error(hub) -> None:  # type: igno
     "raw",
     [b"{not json", b"", b"\xff\xfe\x00binary", json.dumps({"message": "no sender"}).encode(), json.dumps([1, 2]).encode()],
 )
-def test_malformed_requests_get_a_clear_400(hub, raw: bytes) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_requests_get_a_clear_400(hub, raw: bytes) -> None:
     h = hub()
     response = h.client.post("/webhooks/rest/webhook", content=raw, headers={"Content-Type": "application/json"})
     assert response.status_code == 400
@@ -107,14 +107,14 @@ def test_malformed_requests_get_a_clear_400(hub, raw: bytes) -> None:  # type: i
     assert h.rasa.seen == []
 
 
-def test_html_is_passed_on_as_text_and_stored_verbatim(hub) -> None:  # type: ignore[no-untyped-def]
+def test_html_is_passed_on_as_text_and_stored_verbatim(hub) -> None:
     h = hub(lambda body: [{"text": "收到"}])
     h.say("<script>alert(1)</script>'; DROP TABLE messages;--")
     assert h.rasa.seen[0]["message"].startswith("<script>")
     assert h.desk.store.transcript(h.desk.store.open("web", "u1").id)[0].text.endswith("DROP TABLE messages;--")
 
 
-def test_widget_and_console_pages_are_served(hub) -> None:  # type: ignore[no-untyped-def]
+def test_widget_and_console_pages_are_served(hub) -> None:
     h = hub()
     page = h.client.get("/")
     assert page.status_code == 200 and "在线客服" in page.text
