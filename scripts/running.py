@@ -56,8 +56,9 @@ class RunningSystem:
     def keep_reading(self) -> None:
         """Collect the services' output from now on: a pipe nobody reads fills up, and then
         every service that logs a line blocks."""
-        assert self.process.stdout is not None
-        self.reader = threading.Thread(target=lambda: self.output.extend(self.process.stdout), daemon=True)
+        stdout = self.process.stdout
+        assert stdout is not None
+        self.reader = threading.Thread(target=lambda: self.output.extend(stdout), daemon=True)
         self.reader.start()
 
     def stop(self) -> int:

@@ -115,7 +115,8 @@ def prepare_databases(pg: PostgresCluster, env: dict[str, str]) -> None:
     python = str(ROOT / ".venv/bin/python")
     steps = [
         ("the demo customers", [python, "-m", "backend_core.seed", "--database-url", env["CORE_DATABASE_URL"]]),
-        ("the hub's schema", [python, "-c", "import sys; from integrations.db import upgrade_to_head; upgrade_to_head(sys.argv[1])",
+        ("the hub's schema", [python, "-c",
+                              "import sys; from integrations.db import upgrade_to_head; upgrade_to_head(sys.argv[1])",
                               env["HUB_DATABASE_URL"]]),
     ]
     for what, command in steps:

@@ -10,7 +10,7 @@
 | CORE_TODAY | (real date) | fixed business date, for demos and tests |
 | CORE_TIMEZONE | Asia/Shanghai | local time of meters, bills and deadlines |
 | CORE_SQL_ECHO | false | log every SQL statement |
-| AGENT_HOURS | service_rules.yml handoff.hours (08:00-20:00) | agents' hours ``HH:MM-HH:MM``, local time; 00:00-24:00 = always staffed |
+| AGENT_HOURS | service_rules.yml handoff.hours (08:00-20:00) | agents' local hours ``HH:MM-HH:MM``; 00:00-24:00: always staffed |
 | POWERDESK_ENV | development | ``production``: the API refuses to start with the default service token |
 
 ``AGENT_HOURS`` has no ``CORE_`` prefix: interfaces.md names it for every service

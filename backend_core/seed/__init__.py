@@ -73,9 +73,8 @@ def seed(factory: sessionmaker[Session], now: datetime, customers: int = 100, co
         for spec in demo:
             reset_account(session, spec.account_no)
             _write_customer(session, ctx, spec, now)
-        existing = set(
-            session.scalars(select(models.Account.account_no).where(models.Account.account_no.in_([s.account_no for s in generated])))
-        )
+        generated_nos = [s.account_no for s in generated]
+        existing = set(session.scalars(select(models.Account.account_no).where(models.Account.account_no.in_(generated_nos))))
         fresh = [s for s in generated if s.account_no not in existing]
         for spec in fresh:
             _write_customer(session, ctx, spec, now)

@@ -63,7 +63,9 @@ def test_bill_of_last_month_after_verification(system: RunningSystem) -> None:
         ("我家欠了多少电费", "3300012349", "4321", ["钱", "石桥村", "5004", "违约金"]),
     ],
 )
-def test_wrong_last4_reveals_nothing(system: RunningSystem, question: str, account_no: str, wrong_last4: str, secrets: list[str]) -> None:
+def test_wrong_last4_reveals_nothing(
+    system: RunningSystem, question: str, account_no: str, wrong_last4: str, secrets: list[str]
+) -> None:
     chat = Chat(system)
     chat.say(question)
     chat.say(account_no)
