@@ -26,7 +26,7 @@ RASA_SRC := config.yml $(shell find bot nlu_data/train -type f -not -name '*.pyc
 help:
 	@echo "make run    build what is missing, then start every service (Ctrl-C stops them)"
 	@echo "make run-scaled  the same behind HAProxy: 2 replicas each of hub, Rasa, actions; PostgreSQL, Redis"
-	@echo "make test   build what the tests need, then run the whole test suite"
+	@echo "make test   build what the tests need, then ruff, mypy and the whole test suite"
 	@echo "make build  the set-up alone: environments, demo database, knowledge base, Rasa model"
 	@echo "make eval   NLU, knowledge-base, conversation and out-of-domain evaluations (reports/)"
 	@echo "make bench  benchmarks (reports/)"
@@ -67,6 +67,8 @@ run-scaled: build
 	$(VENV)/bin/python -m scripts.scaled
 
 test: build
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(RVENV)/bin/rasa data validate --config config.yml --domain bot/domain --data nlu_data/train bot/data --fail-on-warnings
 	$(RVENV)/bin/rasa test core --model models/powerdesk.tar.gz --stories bot/tests \
 	  --endpoints bot/endpoints.yml --fail-on-prediction-errors --out var/rasa-test-results
