@@ -51,6 +51,29 @@ PlainText = Annotated[str, AfterValidator(plain_text)]
 JsonObject = Annotated[dict[str, Any], AfterValidator(json_data)]
 
 
+class ErrorBody(BaseModel):
+    """Every refusal of the hub's API (docs/hub_api.md): a code and one sentence a person can read."""
+
+    error: str
+    message: str
+
+
+REFUSALS = {
+    400: "请求格式不正确: malformed JSON, a field of the wrong type or out of range, text that is not Unicode",
+    401: "no session: log in again (console), or a missing or wrong chat token (web chat)",
+    403: "a missing or wrong X-CSRF-Token (console), or a request not signed by WeChat",
+    404: "no such conversation or canned response",
+    409: "the conversation is not in a state that allows this (held by another agent, not yours, no rating asked)",
+    429: "the sender is sending too fast (see Retry-After)",
+    503: "the knowledge base is not built, or the database is unreachable",
+}
+
+
+def refusals(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a route's OpenAPI: the refusals it really answers, in ErrorBody's shape."""
+    return {code: {"model": ErrorBody, "description": REFUSALS[code]} for code in codes}
+
+
 class Button(BaseModel):
     title: str
     payload: str

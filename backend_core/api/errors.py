@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from backend_core.errors import CoreError
@@ -14,6 +16,29 @@ from backend_core.errors import CoreError
 log = logging.getLogger(__name__)
 
 HTTP_CODES = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+
+
+class ErrorBody(BaseModel):
+    """Every error of the API: a code to branch on and a sentence to show or log."""
+
+    error: str
+    message: str
+
+
+MEANINGS = {
+    400: "malformed_json: the body is not JSON",
+    401: "unauthorized: no or a wrong service token (Authorization: Bearer …)",
+    403: "not_verified: the conversation has not verified the account",
+    404: "not_found: no such account, bill, meter or work order",
+    409: "the Idempotency-Key was used for another payment or work order",
+    422: "a value the core cannot take: the error names it (bad_account_no, bad_period, invalid_number, …)",
+    503: "database_unavailable: the database does not answer",
+}
+
+
+def documented(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for the OpenAPI document: the errors a route or router really answers."""
+    return {code: {"model": ErrorBody, "description": MEANINGS[code]} for code in codes}
 
 
 def error_response(status: int, code: str, message: str) -> JSONResponse:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from backend_core.api import errors
 from backend_core.api.deps import require_token
+from backend_core.api.errors import documented
 from backend_core.api.routes import (
     accounts,
     agents,
@@ -58,10 +59,10 @@ def create_app(settings: CoreSettings | None = None, gateway: EmbeddedGateway | 
     errors.install(app)
     protected = [Depends(require_token)]
     for module in (accounts, agents, identity, bills, usage, payments, outages, work_orders, facts, calculators, calendar):
-        app.include_router(module.router, dependencies=protected)
+        app.include_router(module.router, dependencies=protected, responses=documented(401))
     app.include_router(quote.router)
 
-    @app.get("/healthz", tags=["health"])
+    @app.get("/healthz", tags=["health"], responses=documented(503))
     def healthz() -> dict[str, str]:
         """200 once the database answers."""
         try:

@@ -1,12 +1,13 @@
 """The bad-input corpus: every public surface of the hub and the core, each request a
 :class:`Case` (one test id each), built here from the kinds of bad input below.
 
-Kinds: empty, huge (MBs), binary and not-UTF-8 bodies; lone surrogates and NUL in JSON
-strings; JSON nested 10 000 deep; every JSON field given every wrong type (null, bools,
-numbers out of range, NaN and Infinity, lists, objects); SQL and HTML/script injection in
-every text field; malformed XML, XML with a DTD or entities; missing, wrong and stale
-signatures and replayed WeChat messages; wrong content types; path parameters that are
-not integers or are huge.
+Kinds: empty, huge (MBs), binary and not-UTF-8 bodies; JSON nested 10 000 deep; every
+JSON field given the wrong type (null, a bool, a list, an object, a number for text or
+text for a number), numbers out of every range (huge ints, ±1e308, NaN, Infinity) where
+numbers or digits belong, lone surrogates and NUL where text belongs; SQL and HTML/script
+injection in the text fields; malformed XML, XML with a DTD or entities; missing, wrong,
+stale and non-ASCII signatures and replayed WeChat messages; wrong content types; path and
+query parameters that are not integers or are huge.
 
 A case names what it sends; the tests (test_*.py beside this module) send it and check
 what every case must hold (no 5xx, no stack trace or internal name in the body, nothing
@@ -627,10 +628,11 @@ def voice_cases() -> Iterator[Case]:
             yield post("text-plain", _json(base), expect="any", headers={"Content-Type": "text/plain"})
             yield post("form-encoded", b"call_sid=CA1&from=1", headers={"Content-Type": "application/x-www-form-urlencoded"})
             yield post("call-sid-too-long", with_raw(base, ("call_sid",), json.dumps("C" * 129)))
-        typed: list[tuple[str, ...]] = {
+        typed_fields: dict[str, list[tuple[str, ...]]] = {
             "call": [("call_sid",), ("from",)], "gather-speech": [("speech",), ("speech", "alternatives"), ("reason",)],
             "gather-dtmf": [("digits",)], "status": [("call_status",), ("duration",)],
-        }[name]
+        }
+        typed = typed_fields[name]
         for field_path in typed:
             for kind, raw in wrong_values(_at(base, field_path)).items():
                 yield post(f"{'.'.join(field_path)}={kind}", with_raw(base, field_path, raw), expect="any")

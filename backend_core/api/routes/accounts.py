@@ -6,10 +6,11 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from backend_core.api.deps import Text, gateway
+from backend_core.api.errors import documented
 from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.gateway.interfaces import AccountSummary, PrepaidStatus, TouAdvice
 
-router = APIRouter(prefix="/api/accounts", tags=["accounts"])
+router = APIRouter(prefix="/api/accounts", tags=["accounts"], responses=documented(404, 422))
 
 
 class ContactChange(BaseModel):
@@ -32,6 +33,6 @@ def tou_advice(account_no: str, gw: EmbeddedGateway = Depends(gateway)) -> TouAd
     return gw.tou_advice(account_no)
 
 
-@router.put("/{account_no}/contact-phone")
+@router.put("/{account_no}/contact-phone", responses=documented(400, 403))
 def update_contact_phone(account_no: str, body: ContactChange, gw: EmbeddedGateway = Depends(gateway)) -> AccountSummary:
     return gw.update_contact_phone(account_no, body.new_phone, body.session_id)

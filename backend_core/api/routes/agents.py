@@ -7,10 +7,11 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from backend_core.api.deps import Text, gateway
+from backend_core.api.errors import documented
 from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.gateway.interfaces import AgentIdentity
 
-router = APIRouter(prefix="/api/agents", tags=["agents"])
+router = APIRouter(prefix="/api/agents", tags=["agents"], responses=documented(400, 422))
 
 
 class Credentials(BaseModel):

@@ -7,10 +7,11 @@ from datetime import date
 from fastapi import APIRouter, Depends, Query
 
 from backend_core.api.deps import gateway
+from backend_core.api.errors import documented
 from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.gateway.interfaces import Arrears, Bill, BillExplanation
 
-router = APIRouter(prefix="/api/accounts", tags=["bills"])
+router = APIRouter(prefix="/api/accounts", tags=["bills"], responses=documented(404, 422))
 
 
 @router.get("/{account_no}/bills")

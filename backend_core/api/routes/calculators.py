@@ -10,10 +10,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from backend_core.api.deps import gateway
+from backend_core.api.errors import documented
 from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.gateway.interfaces import DemandCharge, EnergyCost, LateFeeQuote
 
-router = APIRouter(prefix="/api/billing", tags=["billing"])
+router = APIRouter(prefix="/api/billing", tags=["billing"], responses=documented(422))
 
 
 def _flag(value: str | None) -> bool | str:

@@ -12,9 +12,10 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from backend_core.api.deps import gateway
+from backend_core.api.errors import documented
 from backend_core.gateway.embedded import EmbeddedGateway
 
-router = APIRouter(prefix="/api/calendar", tags=["calendar"])
+router = APIRouter(prefix="/api/calendar", tags=["calendar"], responses=documented(422))
 
 
 class WorkingDay(BaseModel):

@@ -6,10 +6,11 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from backend_core.api.deps import Text, gateway
+from backend_core.api.errors import documented
 from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.gateway.interfaces import Verification
 
-router = APIRouter(prefix="/api/identity", tags=["identity"])
+router = APIRouter(prefix="/api/identity", tags=["identity"], responses=documented(422))
 
 
 class VerifyRequest(BaseModel):
@@ -22,7 +23,7 @@ class Verified(BaseModel):
     verified: bool
 
 
-@router.post("/verify")
+@router.post("/verify", responses=documented(400))
 def verify(body: VerifyRequest, gw: EmbeddedGateway = Depends(gateway)) -> Verification:
     return gw.verify_identity(body.account_no, body.phone_last4, body.session_id)
 

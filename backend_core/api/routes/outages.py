@@ -6,10 +6,11 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from backend_core.api.deps import Text, gateway
+from backend_core.api.errors import documented
 from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.gateway.interfaces import Outage, OutageDiagnosis, Subscription
 
-router = APIRouter(prefix="/api", tags=["outages"])
+router = APIRouter(prefix="/api", tags=["outages"], responses=documented(404, 422))
 
 
 class SubscriptionIn(BaseModel):
@@ -33,6 +34,6 @@ def diagnose_outage(account_no: str, gw: EmbeddedGateway = Depends(gateway)) -> 
     return gw.diagnose_outage(account_no)
 
 
-@router.post("/accounts/{account_no}/outage-subscriptions", status_code=201)
+@router.post("/accounts/{account_no}/outage-subscriptions", status_code=201, responses=documented(400))
 def subscribe(account_no: str, body: SubscriptionIn, gw: EmbeddedGateway = Depends(gateway)) -> Subscription:
     return gw.subscribe_outage_notice(account_no, body.channel, body.target)

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Header, Query, Response
 from pydantic import BaseModel
 
 from backend_core.api.deps import Text, gateway
+from backend_core.api.errors import documented
 from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.gateway.interfaces import Payment, PaymentDiagnosis
 
-router = APIRouter(prefix="/api/accounts", tags=["payments"])
+router = APIRouter(prefix="/api/accounts", tags=["payments"], responses=documented(404, 422))
 
 
 class PaymentIn(BaseModel):
@@ -28,7 +29,10 @@ def payment_history(
     return gw.payment_history(account_no, limit)
 
 
-@router.post("/{account_no}/payments", status_code=201)
+@router.post("/{account_no}/payments", status_code=201, responses={
+    200: {"model": Payment, "description": "the payment this Idempotency-Key already posted (Idempotent-Replayed: true)"},
+    **documented(400, 409),
+})
 def post_payment(
     account_no: str,
     body: PaymentIn,

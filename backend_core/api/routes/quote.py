@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 
 from backend_core.api.deps import gateway
+from backend_core.api.errors import documented
 from backend_core.errors import CoreError
 from backend_core.gateway.embedded import EmbeddedGateway
 
@@ -31,7 +32,7 @@ BODY_DOC = {
 }
 
 
-@router.post("/quote", openapi_extra=BODY_DOC)
+@router.post("/quote", openapi_extra=BODY_DOC, responses=documented(400, 422))
 async def quote(request: Request, gw: EmbeddedGateway = Depends(gateway)) -> dict[str, Any]:
     """Price one case exactly as ``python -m backend_core.billing.quote`` does."""
     try:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from backend_core.api.deps import gateway
+from backend_core.api.errors import documented
 from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.gateway.interfaces import Usage
 
-router = APIRouter(prefix="/api/accounts", tags=["usage"])
+router = APIRouter(prefix="/api/accounts", tags=["usage"], responses=documented(404, 422))
 
 
 @router.get("/{account_no}/usage")

@@ -6,10 +6,11 @@ from fastapi import APIRouter, Depends, Header, Query
 from pydantic import BaseModel, Field
 
 from backend_core.api.deps import Text, gateway
+from backend_core.api.errors import documented
 from backend_core.gateway.embedded import EmbeddedGateway
 from backend_core.gateway.interfaces import WorkOrder
 
-router = APIRouter(prefix="/api", tags=["work orders"])
+router = APIRouter(prefix="/api", tags=["work orders"], responses=documented(404, 422))
 
 
 class WorkOrderIn(BaseModel):
@@ -20,7 +21,7 @@ class WorkOrderIn(BaseModel):
     urgent: bool = False
 
 
-@router.post("/work-orders", status_code=201)
+@router.post("/work-orders", status_code=201, responses=documented(400, 409))
 def create_work_order(
     body: WorkOrderIn,
     idempotency_key: str = Header(alias="Idempotency-Key"),

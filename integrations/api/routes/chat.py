@@ -15,7 +15,7 @@ from integrations.api.sockets import BAD_SESSION_CLOSE, pump
 from integrations.auth.chat import ChatSessions
 from integrations.conversations.desk import Desk
 from integrations.conversations.states import State
-from integrations.schemas import PlainText
+from integrations.schemas import PlainText, refusals
 from integrations.views import customer_view
 
 router = APIRouter(tags=["web chat"])
@@ -26,12 +26,21 @@ class SessionRequest(BaseModel):
     sender: PlainText | None = Field(None, max_length=128)
 
 
+class ChatSession(BaseModel):
+    sender: str
+    token: str
+
+
 class RatingRequest(BaseModel):
     score: int = Field(ge=1, le=5)
     comment: PlainText | None = Field(None, max_length=500)
 
 
-@router.post("/api/chat/sessions")
+@router.post("/api/chat/sessions", responses={
+    200: {"model": ChatSession, "description": "the same session again, for the holder of its token"},
+    201: {"model": ChatSession, "description": "a new chat session"},
+    **refusals(400, 401),
+})
 async def start_session(
     request: Request, body: SessionRequest | None = None, chats: ChatSessions = Depends(get_chat_sessions)
 ) -> JSONResponse:
@@ -45,7 +54,7 @@ async def start_session(
     return JSONResponse({"sender": sender, "token": token}, status_code=201)
 
 
-@router.get("/api/chat/messages")
+@router.get("/api/chat/messages", responses=refusals(400, 401))
 async def messages(
     after: int = Query(0, ge=0, le=ID_MAX), sender: str = Depends(chat_sender), desk: Desk = Depends(get_desk)
 ) -> dict[str, Any]:
@@ -68,7 +77,7 @@ async def messages(
     return body
 
 
-@router.post("/api/chat/rating")
+@router.post("/api/chat/rating", responses=refusals(400, 401, 409))
 async def rate(body: RatingRequest, sender: str = Depends(chat_sender), desk: Desk = Depends(get_desk)) -> dict[str, bool]:
     conversation = await run_in_threadpool(desk.store.find, CHANNEL, sender)
     if conversation is None or not await desk.rate(conversation, body.score, (body.comment or "").strip() or None):

@@ -32,7 +32,7 @@ from integrations.conversations.states import IllegalTransition
 from integrations.conversations.summary import intent_label
 from integrations.customer360 import customer_panel
 from integrations.metrics import metrics as compute_metrics
-from integrations.schemas import PlainText
+from integrations.schemas import PlainText, refusals
 from integrations.suggestions import last_question, suggest
 from integrations.views import history_view, iso, message_view, note_view
 
@@ -64,7 +64,7 @@ def _agent_view(agent: Agent) -> dict[str, Any]:
     return {"csrf_token": agent.csrf_token, "agent": {"username": agent.username, "display_name": agent.display_name}}
 
 
-@router.post("/login")
+@router.post("/login", responses=refusals(400, 401))
 async def login(body: Credentials, request: Request, response: Response,
                 sessions: AgentSessions = Depends(get_agent_sessions)) -> dict[str, Any]:
     identity = await run_in_threadpool(request.app.state.core().authenticate_agent, body.username, body.password)
@@ -79,7 +79,7 @@ async def login(body: Credentials, request: Request, response: Response,
     return _agent_view(agent)
 
 
-@router.post("/logout")
+@router.post("/logout", responses=refusals(401, 403))
 async def logout(request: Request, response: Response, _agent: Agent = Depends(agent_changing),
                  sessions: AgentSessions = Depends(get_agent_sessions)) -> dict[str, bool]:
     await run_in_threadpool(sessions.end, request.cookies.get(COOKIE))
@@ -87,17 +87,17 @@ async def logout(request: Request, response: Response, _agent: Agent = Depends(a
     return {"ok": True}
 
 
-@router.get("/me")
+@router.get("/me", responses=refusals(401))
 async def me(agent: Agent = Depends(current_agent)) -> dict[str, Any]:
     return _agent_view(agent)
 
 
-@router.get("/queue")
+@router.get("/queue", responses=refusals(401))
 async def queue(agent: Agent = Depends(current_agent), desk: Desk = Depends(get_desk)) -> dict[str, Any]:
     return await desk.queue_rows(agent.username)
 
 
-@router.get("/conversations/{conversation_id}")
+@router.get("/conversations/{conversation_id}", responses=refusals(400, 401, 404))
 async def conversation(conversation_id: RowId, request: Request, agent: Agent = Depends(current_agent),
                        desk: Desk = Depends(get_desk)) -> dict[str, Any]:
     found = await run_in_threadpool(desk.store.get, conversation_id)
@@ -128,7 +128,7 @@ async def conversation(conversation_id: RowId, request: Request, agent: Agent = 
     return body
 
 
-@router.post("/conversations/{conversation_id}/claim")
+@router.post("/conversations/{conversation_id}/claim", responses=refusals(400, 401, 403, 404, 409))
 async def claim(conversation_id: RowId, agent: Agent = Depends(agent_changing),
                 desk: Desk = Depends(get_desk)) -> dict[str, bool]:
     if not await desk.claim(conversation_id, agent.username, agent.display_name):
@@ -140,7 +140,8 @@ async def claim(conversation_id: RowId, agent: Agent = Depends(agent_changing),
     return {"ok": True}
 
 
-@router.post("/conversations/{conversation_id}/messages", status_code=201)
+@router.post("/conversations/{conversation_id}/messages", status_code=201,
+             responses=refusals(400, 401, 403, 404, 409))
 async def reply(conversation_id: RowId, body: TextBody, agent: Agent = Depends(agent_changing),
                 desk: Desk = Depends(get_desk)) -> dict[str, Any]:
     try:
@@ -152,7 +153,7 @@ async def reply(conversation_id: RowId, body: TextBody, agent: Agent = Depends(a
     return message_view(row)
 
 
-@router.post("/conversations/{conversation_id}/notes", status_code=201)
+@router.post("/conversations/{conversation_id}/notes", status_code=201, responses=refusals(400, 401, 403, 404))
 async def add_note(conversation_id: RowId, body: TextBody, agent: Agent = Depends(agent_changing),
                    desk: Desk = Depends(get_desk)) -> dict[str, Any]:
     if await run_in_threadpool(desk.store.get, conversation_id) is None:
@@ -160,21 +161,21 @@ async def add_note(conversation_id: RowId, body: TextBody, agent: Agent = Depend
     return note_view(await run_in_threadpool(desk.store.add_note, conversation_id, agent.display_name, body.text.strip()))
 
 
-@router.post("/conversations/{conversation_id}/handback")
+@router.post("/conversations/{conversation_id}/handback", responses=refusals(400, 401, 403, 404, 409))
 async def hand_back(conversation_id: RowId, agent: Agent = Depends(agent_changing),
                     desk: Desk = Depends(get_desk)) -> dict[str, bool]:
     await _holding(desk.hand_back(conversation_id, agent.username))
     return {"ok": True}
 
 
-@router.post("/conversations/{conversation_id}/resolve")
+@router.post("/conversations/{conversation_id}/resolve", responses=refusals(400, 401, 403, 404, 409))
 async def resolve(conversation_id: RowId, agent: Agent = Depends(agent_changing),
                   desk: Desk = Depends(get_desk)) -> dict[str, bool]:
     await _holding(desk.resolve(conversation_id, agent.username))
     return {"ok": True}
 
 
-@router.get("/conversations/{conversation_id}/suggestions")
+@router.get("/conversations/{conversation_id}/suggestions", responses=refusals(400, 401))
 async def suggestions(conversation_id: RowId, _agent: Agent = Depends(current_agent),
                       desk: Desk = Depends(get_desk)) -> dict[str, Any]:
     transcript = await run_in_threadpool(desk.store.recent, conversation_id)
@@ -185,7 +186,8 @@ async def suggestions(conversation_id: RowId, _agent: Agent = Depends(current_ag
     return {"for_message": {"id": question.id, "text": question.text}, **found}
 
 
-@router.post("/conversations/{conversation_id}/kb-candidates", status_code=201)
+@router.post("/conversations/{conversation_id}/kb-candidates", status_code=201,
+             responses=refusals(400, 401, 403, 404))
 async def kb_candidate(conversation_id: RowId, body: CandidateBody, agent: Agent = Depends(agent_changing),
                        desk: Desk = Depends(get_desk)) -> dict[str, Any]:
     if await run_in_threadpool(desk.store.get, conversation_id) is None:
@@ -196,27 +198,30 @@ async def kb_candidate(conversation_id: RowId, body: CandidateBody, agent: Agent
     return {"id": row.id, "status": row.status}
 
 
-@router.get("/canned")
+@router.get("/canned", responses=refusals(401))
 async def canned(request: Request, _agent: Agent = Depends(current_agent)) -> dict[str, Any]:
     rows = await run_in_threadpool(request.app.state.canned.all)
     return {"responses": [{"id": r.id, "title": r.title, "text": r.text} for r in rows]}
 
 
-@router.post("/canned", status_code=201)
+@router.post("/canned", status_code=201, responses=refusals(400, 401, 403))
 async def add_canned(body: CannedBody, request: Request, agent: Agent = Depends(agent_changing)) -> dict[str, Any]:
     row = await run_in_threadpool(request.app.state.canned.add, body.title.strip(), body.text.strip(), agent.username)
     return {"id": row.id, "title": row.title, "text": row.text}
 
 
-@router.put("/canned/{response_id}")
+@router.put("/canned/{response_id}", responses=refusals(400, 401, 403, 404))
 async def change_canned(response_id: RowId, body: CannedBody, request: Request,
                         agent: Agent = Depends(agent_changing)) -> dict[str, bool]:
-    if not await run_in_threadpool(request.app.state.canned.change, response_id, body.title.strip(), body.text.strip(), agent.username):
+    changed = await run_in_threadpool(
+        request.app.state.canned.change, response_id, body.title.strip(), body.text.strip(), agent.username
+    )
+    if not changed:
         raise HTTPException(404, "没有这条常用语")
     return {"ok": True}
 
 
-@router.delete("/canned/{response_id}")
+@router.delete("/canned/{response_id}", responses=refusals(400, 401, 403, 404))
 async def remove_canned(response_id: RowId, request: Request,
                         _agent: Agent = Depends(agent_changing)) -> dict[str, bool]:
     if not await run_in_threadpool(request.app.state.canned.remove, response_id):
@@ -224,7 +229,7 @@ async def remove_canned(response_id: RowId, request: Request,
     return {"ok": True}
 
 
-@router.get("/metrics")
+@router.get("/metrics", responses=refusals(400, 401))
 async def metrics(request: Request, days: int = Query(7, ge=1, le=90), _agent: Agent = Depends(current_agent)) -> dict[str, Any]:
     return await run_in_threadpool(compute_metrics, request.app.state.sessions, days)
 

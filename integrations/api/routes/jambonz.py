@@ -25,14 +25,39 @@ from integrations.channels.voice.hook import CallState
 from integrations.channels.voice.signature import HEADER, signed
 from integrations.channels.voice.verbs import Verb
 
-router = APIRouter(prefix="/ivr/jambonz", tags=["voice"])
+# What jambonz posts (../shared/contracts/jambonz/callbacks/, the fields the line reads), and
+# what it gets back: a jambonz application (an array of verbs), the apology too.
+CALL_FIELDS = {"call_sid": {"type": "string"}, "direction": {"type": "string"}, "from": {"type": "string"},
+               "to": {"type": "string"}, "call_status": {"type": "string"}}
+
+
+def _webhook_body(description: str, **fields: dict[str, Any]) -> dict[str, Any]:
+    schema = {"type": "object", "required": ["call_sid"], "properties": CALL_FIELDS | fields}
+    return {"requestBody": {"required": True, "description": description,
+                            "content": {"application/json": {"schema": schema}}}}
+
+
+NEW_CALL = _webhook_body("session:new")
+HOOKED = _webhook_body(
+    "a gather's, enqueue's or dial's callback (the step in the query string says which)",
+    reason={"type": "string"}, digits={"type": "string"},
+    speech={"type": "object", "properties": {"alternatives": {"type": "array", "items": {
+        "type": "object", "properties": {"transcript": {"type": "string"}, "confidence": {"type": "number"}}}}}},
+)
+CALL_STATUS = _webhook_body("call status", duration={"type": "integer"})
+
+VERBS = {"content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}
+router = APIRouter(prefix="/ivr/jambonz", tags=["voice"], responses={
+    200: {"description": "the verbs to play; an apology and a hang-up for a request we cannot read", **VERBS},
+    403: {"description": "not signed with the webhook secret (when one is set): the apology", **VERBS},
+})
 log = logging.getLogger(__name__)
 MAX_SID_CHARS = 128  # the conversation's external id
 
 Act = Callable[[Calls, Call, dict[str, Any]], Awaitable[list[Verb]]]
 
 
-@router.post("/call")
+@router.post("/call", openapi_extra=NEW_CALL)
 async def new_call(request: Request) -> JSONResponse:
     """A new call (``session:new``): the greeting and the first gather."""
 
@@ -43,7 +68,7 @@ async def new_call(request: Request) -> JSONResponse:
     return await _webhook(request, "session-new", greet)
 
 
-@router.post("/gather")
+@router.post("/gather", openapi_extra=HOOKED)
 async def hooked(request: Request) -> JSONResponse:
     """The action hook of every gather (and of enqueue and dial): the call's state is in
     the query string we wrote into the hook's URL."""
@@ -51,7 +76,7 @@ async def hooked(request: Request) -> JSONResponse:
     return await _webhook(request, state.callback, lambda calls, call, payload: calls.hooked(call, state, payload))
 
 
-@router.post("/status")
+@router.post("/status", openapi_extra=CALL_STATUS)
 async def status(request: Request) -> JSONResponse:
     """Call status: a call that ended closes its conversation."""
     return await _webhook(request, "call-status", lambda calls, call, payload: calls.ended(call, payload.get("call_status")))

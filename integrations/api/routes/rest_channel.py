@@ -12,12 +12,13 @@ from integrations.api.deps import bearer, get_chat_sessions, get_router
 from integrations.auth.chat import ChatSessions
 from integrations.ratelimit import SLOW_DOWN
 from integrations.routing import Router
-from integrations.schemas import IncomingMessage, OutgoingMessage, RestWebhookRequest
+from integrations.schemas import Channel, IncomingMessage, OutgoingMessage, RestWebhookRequest, refusals
 
 router = APIRouter(tags=["channels"])
 
 
-@router.post("/webhooks/rest/webhook", response_model=list[OutgoingMessage], response_model_exclude_none=True)
+@router.post("/webhooks/rest/webhook", response_model=list[OutgoingMessage], response_model_exclude_none=True,
+             responses=refusals(400, 401, 429))
 async def rest_webhook(
     body: RestWebhookRequest,
     request: Request,
@@ -29,7 +30,8 @@ async def rest_webhook(
     A sender that holds a web chat session must send its token (header or
     ``metadata.token``); a sender who floods is slowed (429) before anything is stored.
     """
-    style = body.metadata.get("channel") if body.metadata.get("channel") in ("web", "wechat", "voice") else "web"
+    asked = body.metadata.get("channel")
+    style: Channel = asked if asked in ("web", "wechat", "voice") else "web"
     token = bearer(request) or (body.metadata.get("token") if isinstance(body.metadata.get("token"), str) else None)
     admitted = chats.admits_known(body.sender, token)
     if admitted is None:

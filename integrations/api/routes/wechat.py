@@ -14,24 +14,37 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from integrations.channels.wechat.protocol import Malformed, Refused, Signed
+from integrations.schemas import refusals
 
 router = APIRouter(tags=["channels"])
 log = logging.getLogger(__name__)
 SUCCESS = "success"
+# The query WeChat signs every request with (the route reads it itself).
+SIGNED_QUERY = {"parameters": [
+    {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+    for name in ("signature", "timestamp", "nonce", "echostr", "encrypt_type", "msg_signature")
+]}
 
 
-@router.get("/wechat", response_class=PlainTextResponse)
-async def verify_server(request: Request) -> str:
+@router.get("/wechat", response_class=Response, openapi_extra=SIGNED_QUERY, responses={
+    200: {"description": "echostr, when WeChat signed the check", "content": {"text/plain": {"schema": {"type": "string"}}}},
+    **refusals(403),
+})
+async def verify_server(request: Request) -> Response:
     signed = Signed.from_query(dict(request.query_params))
     try:
         request.app.state.wechat_protocol.verify(signed)
     except Refused as exc:
         log.warning("wechat: server check refused: %s", exc)
         raise HTTPException(403, "signature check failed") from exc
-    return request.query_params.get("echostr", "")
+    return PlainTextResponse(request.query_params.get("echostr", ""))
 
 
-@router.post("/wechat")
+@router.post("/wechat", response_class=Response, openapi_extra=SIGNED_QUERY, responses={
+    200: {"description": "a passive reply (XML, sealed in safe mode), or success",
+          "content": {"application/xml": {"schema": {"type": "string"}}, "text/plain": {"schema": {"type": "string"}}}},
+    **refusals(400, 403),
+})
 async def receive(request: Request) -> Response:
     protocol = request.app.state.wechat_protocol
     signed = Signed.from_query(dict(request.query_params))
