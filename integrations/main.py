@@ -139,7 +139,8 @@ def create_app() -> FastAPI:
         if exc.status_code == 400:
             message = "请求格式不正确 (invalid request): body"
         else:
-            message = exc.detail if isinstance(exc.detail, str) else "request refused"
+            detail: object = exc.detail  # FastAPI's HTTPException carries any JSON detail
+            message = detail if isinstance(detail, str) else "request refused"
         return JSONResponse(status_code=exc.status_code, content={"error": "http_error", "message": message},
                             headers=getattr(exc, "headers", None))
 
@@ -153,7 +154,7 @@ def create_app() -> FastAPI:
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error")
+        log.error("unhandled error", exc_info=exc)
         return JSONResponse(status_code=500, content={"error": "internal", "message": "服务暂时不可用，请稍后再试。"})
 
     for module in (health, rest_channel, kb, chat, console, wechat, jambonz):
