@@ -14,8 +14,9 @@ from __future__ import annotations
 import http.server
 import json
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -99,8 +100,8 @@ class FakeHub:
                 "slots": {"complaint_detail": "读数不对"},
                 "transcript": [
                     {"id": 11, "author": "customer", "text": XSS, "created_at": "2026-12-03T08:15:02+00:00"},
-                    {"id": 12, "author": "bot", "text": "抱歉给您带来不便，正在为您转接人工客服。", "created_at": "2026-12-03T08:15:03+00:00",
-                     "buttons": [{"title": "需要", "payload": "/affirm"}]},
+                    {"id": 12, "author": "bot", "text": "抱歉给您带来不便，正在为您转接人工客服。",
+                     "created_at": "2026-12-03T08:15:03+00:00", "buttons": [{"title": "需要", "payload": "/affirm"}]},
                     {"id": 13, "author": "system", "text": "您前面还有0位客户。", "created_at": "2026-12-03T08:15:04+00:00",
                      "custom": {"type": "status", "state": "queued", "position": 1, "eta_s": 60}},
                 ],
@@ -110,19 +111,23 @@ class FakeHub:
                 "slots": {"account_no": "3100****0001", "period": "2026-10"}, "agent_name": "客服01",
                 "transcript": [
                     {"id": 21, "author": "customer", "text": "10月电费怎么这么多", "created_at": "2026-12-03T08:10:00+00:00"},
-                    {"id": 22, "author": "bot", "text": "您2026年10月的电费是123.45元。", "created_at": "2026-12-03T08:10:01+00:00",
+                    {"id": 22, "author": "bot", "text": "您2026年10月的电费是123.45元。",
+                     "created_at": "2026-12-03T08:10:01+00:00",
                      "custom": {"type": "bill_card", "period": "2026-10", "period_label": "2026年10月", "kwh": "220",
                                 "amount": "123.45", "due_date": "2026-11-25", "paid": False, "account": "3100****0001"}},
                     {"id": 23, "author": "bot", "text": "图表", "created_at": "2026-12-03T08:10:02+00:00",
                      "custom": {"type": "usage_chart", "title": "用电量", "unit": "度", "points": []}},
-                    {"id": 24, "author": "agent", "agent_name": "客服01", "text": "您好，我是客服01。", "created_at": "2026-12-03T08:11:00+00:00"},
-                    {"id": 25, "author": "customer", "text": "为什么比上个月多了一百块？", "created_at": "2026-12-03T08:12:00+00:00"},
+                    {"id": 24, "author": "agent", "agent_name": "客服01", "text": "您好，我是客服01。",
+                     "created_at": "2026-12-03T08:11:00+00:00"},
+                    {"id": 25, "author": "customer", "text": "为什么比上个月多了一百块？",
+                     "created_at": "2026-12-03T08:12:00+00:00"},
                     {"id": 26, "author": "customer", "text": "[图片]", "created_at": "2026-12-03T08:12:30+00:00",
                      "attachment": {"type": "image", "url": "http://127.0.0.1:9/meter.jpg", "media_id": "m1"}},
                 ],
                 "history": [{"id": 2, "channel": "wechat", "state": "closed", "created_at": "2026-11-28T02:00:00+00:00",
                              "reason": "requested", "summary": "微信上问过10月电费"}],
-                "notes": [{"id": 1, "agent_name": "客服02", "text": "该户上月已投诉过一次", "created_at": "2026-12-02T09:00:00+00:00"}],
+                "notes": [{"id": 1, "agent_name": "客服02", "text": "该户上月已投诉过一次",
+                           "created_at": "2026-12-02T09:00:00+00:00"}],
                 "customer": {
                     "account": "3100****0001", "name": "张*", "address": "示例市东城区和平街道****", "category": "residential",
                     "billing_mode": "postpaid", "bills": _bills(),
@@ -166,9 +171,7 @@ class FakeHub:
     def handle(self, route: Any, request: Any) -> None:
         url = urlparse(request.url)
         path, query = url.path, parse_qs(url.query)
-        body = None
-        if request.post_data:
-            body = json.loads(request.post_data)
+        body: Any = json.loads(request.post_data) if request.post_data else None
         headers = request.headers
         self.requests.append({"method": request.method, "path": path, "body": body,
                               "csrf": headers.get("x-csrf-token"), "cookie": headers.get("cookie", "")})
@@ -232,7 +235,8 @@ class FakeHub:
                 return self.json(route, 201, message)
             if action == "notes":
                 self.next_id += 1
-                note = {"id": self.next_id, "agent_name": "客服01", "text": body["text"], "created_at": "2026-12-03T08:21:00+00:00"}
+                note = {"id": self.next_id, "agent_name": "客服01", "text": body["text"],
+                        "created_at": "2026-12-03T08:21:00+00:00"}
                 conv["notes"].append(note)
                 return self.json(route, 201, note)
             if action == "resolve":
@@ -260,8 +264,16 @@ def _open_page(browser: Any, base_url: str, hub: FakeHub) -> tuple[Any, Any, lis
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: "Content Security Policy" in msg.text and errors.append(msg.text))
-    page.on("dialog", lambda dialog: (errors.append("native dialog: " + dialog.message), dialog.dismiss()))
+    def console(msg: Any) -> None:
+        if "Content Security Policy" in msg.text:
+            errors.append(msg.text)
+
+    def native_dialog(dialog: Any) -> None:
+        errors.append("native dialog: " + dialog.message)
+        dialog.dismiss()
+
+    page.on("console", console)
+    page.on("dialog", native_dialog)
     page.route("**/api/**", hub.handle)
     return context, page, errors
 
@@ -371,7 +383,8 @@ def test_console_flow_without_websocket(browser: Any, base_url: str, tmp_path: P
         assert page.input_value("#candidate-answer") == "您10月用电量比9月多了约180度，主要是空调用电增加。"
         page.click("#candidate-submit")
         page.wait_for_function("() => document.getElementById('candidate-status').textContent === '已提交审核'")
-        assert hub.calls("POST", "/api/console/conversations/3/kb-candidates")[-1]["body"]["question"] == "为什么比上个月多了一百块？"
+        candidate = hub.calls("POST", "/api/console/conversations/3/kb-candidates")[-1]["body"]
+        assert candidate["question"] == "为什么比上个月多了一百块？"
 
         # Metrics: tiles and four charts; then an empty period.
         page.click("#nav-metrics")
@@ -402,14 +415,15 @@ def test_live_frames_resolve_and_expired_session(browser: Any, base_url: str, tm
     hub = FakeHub()
     context, page, errors = _open_page(browser, base_url, hub)
     sockets: list[Any] = []
-    page.route_web_socket("**/ws/console", lambda ws: sockets.append(ws))
+    page.route_web_socket("**/ws/console", sockets.append)
     try:
         _login(page, base_url)
         page.wait_for_function("() => document.getElementById('conn-status').textContent === '实时'")
         assert sockets, "the console did not open /ws/console"
         ws = sockets[-1]
-        rows = hub.rows + [{"id": 5, "channel": "wechat", "state": "queued", "reason": "requested", "reason_label": "客户要求人工",
-                            "priority": 2, "waiting_s": 3, "position": 3, "sla_breached": False, "summary": "新来的", "mine": False}]
+        rows = hub.rows + [{"id": 5, "channel": "wechat", "state": "queued", "reason": "requested",
+                            "reason_label": "客户要求人工", "priority": 2, "waiting_s": 3, "position": 3,
+                            "sla_breached": False, "summary": "新来的", "mine": False}]
         ws.send(json.dumps({"type": "queue", "conversations": rows, "agents_online": 3}))
         page.wait_for_selector(".queue__item[data-id='5']")
         assert page.inner_text("#agents-online") == "3"
