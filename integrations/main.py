@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -48,6 +48,9 @@ from integrations.routing import BOT_UNAVAILABLE, Router
 from integrations.security import SecurityHeaders, refuse_published_defaults_in_production
 from integrations.store import ConversationStore
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
 
@@ -73,7 +76,7 @@ def wire(app: FastAPI, settings: HubSettings, rasa: RasaClient, redis: Redis | N
     return desk
 
 
-def _sessionmaker(url: str):  # type: ignore[no-untyped-def]
+def _sessionmaker(url: str) -> sessionmaker[Session]:
     from sqlalchemy.orm import sessionmaker
 
     from integrations.db import make_engine
