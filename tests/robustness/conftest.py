@@ -104,6 +104,14 @@ class RobustCore:
         self._count = counter(self.db.engine, list(core_models.Base.metadata.sorted_tables))
 
 
+class RobustCopier(Copier):
+    """The backend_core tests' copier, naming its databases apart from theirs: both share
+    the session's PostgreSQL cluster."""
+
+    def _name(self) -> str:
+        return "robust_" + super()._name()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
@@ -112,7 +120,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def core_db(backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     cluster = request.getfixturevalue("postgres") if backend == "postgres" else None
-    db = Copier(backend, tmp_path_factory.mktemp(f"robust-core-{backend}"), cluster).copy()
+    db = RobustCopier(backend, tmp_path_factory.mktemp(f"robust-core-{backend}"), cluster).copy()
     yield db
     db.engine.dispose()
 
