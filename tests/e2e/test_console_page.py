@@ -415,7 +415,10 @@ def test_live_frames_resolve_and_expired_session(browser: Any, base_url: str, tm
     hub = FakeHub()
     context, page, errors = _open_page(browser, base_url, hub)
     sockets: list[Any] = []
-    page.route_web_socket("**/ws/console", sockets.append)
+    def keep(socket: Any) -> None:  # Playwright needs a Python function, not a bound builtin
+        sockets.append(socket)
+
+    page.route_web_socket("**/ws/console", keep)
     try:
         _login(page, base_url)
         page.wait_for_function("() => document.getElementById('conn-status').textContent === '实时'")

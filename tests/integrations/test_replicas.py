@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -17,6 +19,13 @@ from integrations.fanout import RedisBus
 from integrations.live import Broker
 from integrations.ratelimit import RedisRateLimiter
 from tests.integrations.test_chat_api import session, wait_until
+
+
+def in_own_loop(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """Run ``coroutine`` on a fresh event loop in its own thread: in the whole suite another
+    plugin may already run a loop in the test's thread, where asyncio.run refuses."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture
@@ -79,7 +88,7 @@ def test_one_replica_at_a_time_runs_the_desk_clock(redis_server) -> None:
         finally:
             await redis.aclose()
 
-    assert asyncio.run(scenario()) == [True, False, True, True, False]
+    assert in_own_loop(scenario()) == [True, False, True, True, False]
 
 
 def test_an_unreadable_publication_is_ignored_and_the_bus_keeps_delivering(redis_server) -> None:
@@ -97,7 +106,7 @@ def test_an_unreadable_publication_is_ignored_and_the_bus_keeps_delivering(redis
             await bus.stop()
             await redis.aclose()
 
-    assert asyncio.run(scenario()) == [{"text": "还在"}]
+    assert in_own_loop(scenario()) == [{"text": "还在"}]
 
 
 def test_the_shared_bucket_lets_messages_through_when_redis_is_gone() -> None:
@@ -108,4 +117,4 @@ def test_the_shared_bucket_lets_messages_through_when_redis_is_gone() -> None:
         finally:
             await redis.aclose()
 
-    assert asyncio.run(scenario()) == 0.0
+    assert in_own_loop(scenario()) == 0.0
